@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# Installs the Debian packages Thorbecke needs to build, run and test, only those still missing.
+# Usage: scripts/install-deps.sh [build|test|bench]  (test and bench include build)
+set -euo pipefail
+what="${1:-build}"
+
+build_pkgs=(g++ cmake ninja-build ccache make pkg-config
+  libboost1.81-dev libboost-json1.81-dev libboost-url1.81-dev
+  libsqlite3-dev libpq-dev libssl-dev libfmt-dev libexpected-dev)
+test_pkgs=(libgtest-dev postgresql-15 clang-format python3 python3-pytest python3-requests
+  python3-yaml python3-jsonschema)
+bench_pkgs=(wrk curl)
+
+pkgs=("${build_pkgs[@]}")
+case "$what" in
+  test) pkgs+=("${test_pkgs[@]}") ;;
+  bench) pkgs+=("${test_pkgs[@]}" "${bench_pkgs[@]}") ;;
+  build) ;;
+  *) echo "usage: $0 [build|test|bench]" >&2; exit 2 ;;
+esac
+
+missing=()
+for p in "${pkgs[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+[ ${#missing[@]} -eq 0 ] && exit 0
+
+echo "thorbecke: installing missing Debian packages: ${missing[*]}"
+sudo=""
+[ "$(id -u)" -ne 0 ] && sudo="sudo"
+export DEBIAN_FRONTEND=noninteractive
+$sudo apt-get update -qq
+$sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null

@@ -1,0 +1,286 @@
+// thorbecke: the single binary. `serve` runs the platform; `clients`, `token` and `migrate` are the
+// administrator's command line.
+#include <chrono>
+#include <cstdio>
+#include <filesystem>
+#include <future>
+#include <iostream>
+#include <string>
+#include <vector>
+
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/use_future.hpp>
+#include <fmt/format.h>
+
+#include "app/platform.h"
+#include "catalogi/demo.h"
+#include "catalogi/routes.h"
+#include "catalogi/service.h"
+#include "catalogi/store.h"
+#include "core/auth/clients.h"
+#include "core/auth/jwt.h"
+#include "core/config.h"
+#include "core/http/server.h"
+#include "core/json/schema.h"
+#include "core/log.h"
+#include "referentielijsten/catalog.h"
+#include "referentielijsten/lookup.h"
+#include "referentielijsten/routes.h"
+
+namespace thorbecke::embedded {
+std::string_view catalogi_openapi();
+}
+
+namespace {
+
+using namespace thorbecke;
+namespace asio = boost::asio;
+
+constexpr std::string_view kDemoClient = "demo";
+constexpr std::string_view kDemoSecret = "demo-secret";
+
+//! Runs one coroutine to completion on a private io_context (start-up and CLI work).
+template <class T>
+T RunSync(asio::awaitable<T> work) {
+    asio::io_context ioc{1};
+    auto fut = asio::co_spawn(ioc, std::move(work), asio::use_future);
+    ioc.run();
+    return fut.get();
+}
+
+std::vector<storage::Migration> AllMigrations() {
+    std::vector<storage::Migration> all = auth::ClientStore::Migrations();
+    for (auto& m : catalogi::Store::Migrations()) all.push_back(std::move(m));
+    return all;
+}
+
+int Die(const std::string& message) {
+    std::fprintf(stderr, "thorbecke: %s\n", message.c_str());
+    return 1;
+}
+
+Result<std::unique_ptr<storage::Database>> OpenAndMigrate(const Config& config) {
+    if (config.db_url.empty()) std::filesystem::create_directories(config.data_dir);
+    storage::Options options;
+    options.url = config.DatabaseUrl();
+    options.connections_per_thread = config.db_connections_per_thread;
+    auto db = storage::Open(options);
+    if (!db) return Fail(db.error());
+    auto st = (*db)->Migrate(AllMigrations());
+    if (!st) return Fail(st.error());
+    return db;
+}
+
+//! Flags shared by the administrative sub-commands: where the database is.
+Result<Config> ParseDbArgs(std::vector<std::string>& args) {
+    Config c;
+    ApplyEnvironment(c);
+    std::vector<std::string> rest;
+    for (std::size_t i = 0; i < args.size(); ++i) {
+        if ((args[i] == "--db" || args[i] == "--data-dir") && i + 1 < args.size()) {
+            (args[i] == "--db" ? c.db_url : c.data_dir) = args[i + 1];
+            ++i;
+        } else {
+            rest.push_back(args[i]);
+        }
+    }
+    args = rest;
+    return c;
+}
+
+int CmdServe(const std::vector<std::string>& args) {
+    auto config = ParseServeArgs(args);
+    if (!config) return Die(config.error().detail);
+    log::SetAccessLog(config->access_log);
+
+    auto db = OpenAndMigrate(*config);
+    if (!db) return Die(db.error().detail);
+
+    auto schemas = json::SchemaSet::Load(embedded::catalogi_openapi());
+    if (!schemas) return Die(schemas.error().detail);
+    auto catalog = referentielijsten::Catalog::LoadEmbedded();
+    if (!catalog) return Die(catalog.error().detail);
+    std::unique_ptr<referentielijsten::Lookup> lookup;
+    if (config->referentielijsten_url.empty()) {
+        lookup = referentielijsten::MakeLocalLookup(*catalog);
+    } else {
+        auto remote = referentielijsten::MakeRemoteLookup(config->referentielijsten_url);
+        if (!remote) return Die(remote.error().detail);
+        lookup = std::move(*remote);
+    }
+
+    auth::ClientStore clients(**db, auth::AuthOptions{config->jwt_leeway_seconds, config->jwt_max_age_seconds});
+    catalogi::Store store(**db);
+    catalogi::Service service(store, *schemas, *lookup);
+
+    if (config->demo) {
+        auto st = RunSync(clients.Put(auth::ClientSpec{std::string(kDemoClient), std::string(kDemoSecret), "Demo (all rights)", true, {}}));
+        if (!st) return Die(st.error().detail);
+        st = RunSync(catalogi::LoadDemoData(service, store));
+        if (!st) return Die(fmt::format("demo data: {} {}", st.error().detail, st.error().invalid_params.empty() ? "" : st.error().invalid_params.front().reason));
+    }
+
+    Metrics metrics;
+    storage::Database* dbp = db->get();
+    metrics.AddGauges([dbp] {
+        auto s = dbp->Stats();
+        return std::vector<std::tuple<std::string, std::string, double>>{
+            {"thorbecke_db_connections", "Open database connections.", static_cast<double>(s.connections)},
+            {"thorbecke_db_connections_busy", "Database connections in use.", static_cast<double>(s.busy)},
+            {"thorbecke_db_waiting", "Requests waiting for a database connection.", static_cast<double>(s.waiting)},
+        };
+    });
+
+    std::atomic<bool> ready{false};
+    http::Router router;
+    app::RegisterPlatformRoutes(
+        router, **db, metrics,
+        {{"Catalogi API", "/catalogi/api/v1", "1.3.1"}, {"Referentielijsten API", "/referentielijsten/api/v1", "0.6.0"}},
+        ready
+    );
+    catalogi::RegisterRoutes(router, service);
+    referentielijsten::RegisterRoutes(router, *catalog);
+
+    http::Server server(config->server, router, clients, metrics);
+    server.SetApiVersion("/catalogi/api/v1", "1.3.1");
+    server.SetApiVersion("/referentielijsten/api/v1", "0.6.0");
+    if (!server.Listen()) return 1;
+    ready = true;
+
+    std::string host = config->server.host == "0.0.0.0" ? "localhost" : config->server.host;
+    std::string url = fmt::format("http://{}:{}", host, server.port());
+    std::string engine = config->DatabaseUrl().starts_with("sqlite") ? "SQLite" : "PostgreSQL";
+    std::fprintf(stderr, "\nThorbecke is running on %s (storage: %s)\n", url.c_str(), engine.c_str());
+    if (config->demo) {
+        std::fprintf(
+            stderr,
+            "\n  *** DEMO MODE: demo data and a client with ALL RIGHTS are loaded. Never use --demo in production. ***\n"
+            "  client id: %s   secret: %s\n\n"
+            "  Try it:\n"
+            "    TOKEN=$(%s token --client-id %s --secret %s)\n"
+            "    curl -H \"Authorization: Bearer $TOKEN\" %s/catalogi/api/v1/zaaktypen\n\n",
+            std::string(kDemoClient).c_str(), std::string(kDemoSecret).c_str(), "./build/release/src/app/thorbecke",
+            std::string(kDemoClient).c_str(), std::string(kDemoSecret).c_str(), url.c_str()
+        );
+    }
+    log::Info("listening", {{"url", url}});
+    server.Run();
+    log::Info("stopped");
+    return 0;
+}
+
+int CmdClients(std::vector<std::string> args) {
+    if (args.empty()) return Die("usage: thorbecke clients add|list|remove [--db URL] ...");
+    std::string action = args.front();
+    args.erase(args.begin());
+    auto config = ParseDbArgs(args);
+    if (!config) return Die(config.error().detail);
+    auto db = OpenAndMigrate(*config);
+    if (!db) return Die(db.error().detail);
+    auth::ClientStore clients(**db);
+    if (action == "add") {
+        auth::ClientSpec spec;
+        for (std::size_t i = 0; i < args.size(); ++i) {
+            const std::string& a = args[i];
+            bool has_value = i + 1 < args.size();
+            if (a == "--client-id" && has_value) spec.client_id = args[++i];
+            else if (a == "--secret" && has_value) spec.secret = args[++i];
+            else if (a == "--label" && has_value) spec.label = args[++i];
+            else if (a == "--all-rights") spec.all_rights = true;
+            else if (a == "--scope" && has_value) {
+                std::string v = args[++i];
+                auto colon = v.find(':');
+                if (colon == std::string::npos) return Die("--scope takes COMPONENT:SCOPE, e.g. ztc:catalogi.lezen");
+                spec.grants.push_back(auth::Grant{v.substr(0, colon), v.substr(colon + 1)});
+            } else {
+                return Die(fmt::format("unknown option '{}' for clients add", a));
+            }
+        }
+        if (spec.client_id.empty() || spec.secret.empty()) return Die("clients add needs --client-id and --secret");
+        if (!spec.all_rights && spec.grants.empty()) return Die("clients add needs --all-rights or at least one --scope");
+        auto st = RunSync(clients.Put(spec));
+        if (!st) return Die(st.error().detail);
+        std::printf("client %s saved\n", spec.client_id.c_str());
+        return 0;
+    }
+    if (action == "list") {
+        auto list = RunSync(clients.List());
+        if (!list) return Die(list.error().detail);
+        for (const auto& c : *list) {
+            std::string grants;
+            for (const auto& g : c.grants) grants += fmt::format(" {}:{}", g.component, g.scope);
+            std::printf("%s\t%s\t%s\n", c.client_id.c_str(), c.all_rights ? "all-rights" : grants.c_str(), c.label.c_str());
+        }
+        return 0;
+    }
+    if (action == "remove") {
+        if (args.size() != 2 || args[0] != "--client-id") return Die("usage: thorbecke clients remove --client-id X");
+        auto removed = RunSync(clients.Remove(args[1]));
+        if (!removed) return Die(removed.error().detail);
+        std::printf(*removed ? "client removed\n" : "no such client\n");
+        return *removed ? 0 : 1;
+    }
+    return Die(fmt::format("unknown clients action '{}'", action));
+}
+
+int CmdToken(const std::vector<std::string>& args) {
+    std::string client_id, secret, user_id;
+    for (std::size_t i = 0; i + 1 < args.size(); i += 2) {
+        if (args[i] == "--client-id") client_id = args[i + 1];
+        else if (args[i] == "--secret") secret = args[i + 1];
+        else if (args[i] == "--user-id") user_id = args[i + 1];
+        else return Die(fmt::format("unknown option '{}' for token", args[i]));
+    }
+    if (client_id.empty() || secret.empty()) return Die("usage: thorbecke token --client-id X --secret Y [--user-id U]");
+    auto now = std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
+    std::printf("%s\n", auth::Sign(client_id, secret, now, user_id).c_str());
+    return 0;
+}
+
+int CmdMigrate(std::vector<std::string> args) {
+    auto config = ParseDbArgs(args);
+    if (!config) return Die(config.error().detail);
+    auto db = OpenAndMigrate(*config);
+    if (!db) return Die(db.error().detail);
+    std::printf("database is up to date\n");
+    return 0;
+}
+
+void Usage() {
+    std::fprintf(stderr, R"(usage: thorbecke <command> [options]
+  serve      run the server (thorbecke serve --help)
+  clients    add|list|remove API clients: thorbecke clients add --client-id X --secret Y (--all-rights | --scope ztc:catalogi.lezen ...)
+  token      print a JWT for a client: thorbecke token --client-id X --secret Y
+  migrate    bring the database schema up to date
+Database for clients/migrate: --db URL or --data-dir DIR (as for serve).
+)");
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    std::vector<std::string> args(argv + 1, argv + argc);
+    if (args.empty()) {
+        Usage();
+        return 2;
+    }
+    std::string cmd = args.front();
+    args.erase(args.begin());
+    try {
+        if (cmd == "serve") {
+            if (!args.empty() && (args[0] == "--help" || args[0] == "-h")) {
+                std::fputs(ServeUsage().c_str(), stdout);
+                return 0;
+            }
+            return CmdServe(args);
+        }
+        if (cmd == "clients") return CmdClients(args);
+        if (cmd == "token") return CmdToken(args);
+        if (cmd == "migrate") return CmdMigrate(args);
+    } catch (const std::exception& e) {
+        return Die(e.what());
+    }
+    Usage();
+    return 2;
+}

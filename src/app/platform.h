@@ -1,0 +1,22 @@
+#pragma once
+// Endpoints of Thorbecke itself rather than of one API: the landing page, health, readiness, metrics.
+#include <atomic>
+
+#include "core/http/router.h"
+#include "core/metrics.h"
+#include "core/storage/database.h"
+
+namespace thorbecke::app {
+
+struct ComponentInfo {
+    std::string name;     // "Catalogi API"
+    std::string path;     // "/catalogi/api/v1"
+    std::string version;  // "1.3.1"
+};
+
+void RegisterPlatformRoutes(
+    http::Router& router, storage::Database& db, Metrics& metrics, std::vector<ComponentInfo> components,
+    const std::atomic<bool>& ready
+);
+
+}  // namespace thorbecke::app

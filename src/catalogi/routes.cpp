@@ -1,0 +1,101 @@
+#include "catalogi/routes.h"
+
+#include <fmt/format.h>
+
+namespace thorbecke::catalogi {
+
+namespace {
+
+using http::Access;
+using http::Method;
+using http::Response;
+
+//! ETag over the JSON representation (the Catalogi API's HTTP caching rule); it includes the host part of
+//! every URL, so equivalent resources reached through different hosts get different tags, as required.
+std::string ETag(std::string_view body) {
+    std::uint64_t h = 1469598103934665603ULL;  // FNV-1a 64
+    for (char c : body) {
+        h ^= static_cast<unsigned char>(c);
+        h *= 1099511628211ULL;
+    }
+    return fmt::format("\"{:016x}\"", h);
+}
+
+bool MatchesIfNoneMatch(std::string_view header, std::string_view etag) {
+    if (header.empty()) return false;
+    if (header.find('*') != std::string_view::npos) return true;
+    return header.find(etag) != std::string_view::npos;
+}
+
+Response WithETag(const http::Request& req, Rendered r) {
+    std::string tag = ETag(r.body);
+    if (MatchesIfNoneMatch(req.Header("if-none-match"), tag)) {
+        Response not_modified;
+        not_modified.status = 304;
+        not_modified.content_type.clear();
+        not_modified.SetHeader("ETag", tag);
+        return not_modified;
+    }
+    Response resp = Response::Json(r.status, std::move(r.body));
+    resp.SetHeader("ETag", tag);
+    return resp;
+}
+
+}  // namespace
+
+void RegisterRoutes(http::Router& router, Service& service) {
+    // ztc-014: clients of the Zaken and Documenten APIs read the catalogue with their own read scope.
+    const Access read = Access::AnyOf({{"ztc", "catalogi.lezen"}, {"zrc", "zaken.lezen"}, {"drc", "documenten.lezen"}});
+    const Access write = Access::AnyOf({{"ztc", "catalogi.schrijven"}, {"ztc", "catalogi.geforceerd-schrijven"}});
+    const Access remove = Access::AnyOf(
+        {{"ztc", "catalogi.schrijven"}, {"ztc", "catalogi.geforceerd-schrijven"}, {"ztc", "catalogi.geforceerd-verwijderen"}}
+    );
+    Service* svc = &service;
+    for (const Kind& kind : Kinds()) {
+        const Kind* k = &kind;
+        std::string collection = fmt::format("{}/{}", kApiRoot, kind.collection);
+        std::string item = collection + "/{uuid}";
+        router.Add(Method::kGet, collection, read, [svc, k](http::Request& req) -> asio::awaitable<Result<Response>> {
+            auto r = co_await svc->List(*k, req);
+            if (!r) co_return Fail(r.error());
+            co_return Response::Json(200, std::move(r->body));
+        });
+        router.Add(Method::kGet, item, read, [svc, k](http::Request& req) -> asio::awaitable<Result<Response>> {
+            auto r = co_await svc->Retrieve(*k, req);
+            if (!r) co_return Fail(r.error());
+            co_return WithETag(req, std::move(*r));
+        });
+        router.Add(Method::kPost, collection, write, [svc, k](http::Request& req) -> asio::awaitable<Result<Response>> {
+            auto r = co_await svc->Create(*k, req);
+            if (!r) co_return Fail(r.error());
+            Response resp = Response::Json(201, std::move(r->body));
+            co_return resp;
+        });
+        if (kind.writable) {
+            for (bool partial : {false, true}) {
+                router.Add(
+                    partial ? Method::kPatch : Method::kPut, item, write,
+                    [svc, k, partial](http::Request& req) -> asio::awaitable<Result<Response>> {
+                        auto r = co_await svc->Update(*k, req, partial);
+                        if (!r) co_return Fail(r.error());
+                        co_return Response::Json(200, std::move(r->body));
+                    }
+                );
+            }
+            router.Add(Method::kDelete, item, remove, [svc, k](http::Request& req) -> asio::awaitable<Result<Response>> {
+                auto r = co_await svc->Delete(*k, req);
+                if (!r) co_return Fail(r.error());
+                co_return Response::NoContent();
+            });
+        }
+        if (kind.publishable) {
+            router.Add(Method::kPost, item + "/publish", write, [svc, k](http::Request& req) -> asio::awaitable<Result<Response>> {
+                auto r = co_await svc->Publish(*k, req);
+                if (!r) co_return Fail(r.error());
+                co_return Response::Json(200, std::move(r->body));
+            });
+        }
+    }
+}
+
+}  // namespace thorbecke::catalogi

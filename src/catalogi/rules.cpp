@@ -1,0 +1,81 @@
+#include "catalogi/rules.h"
+
+#include <boost/json.hpp>
+
+namespace thorbecke::catalogi {
+
+namespace bj = boost::json;
+
+bool IsValidRsin(std::string_view rsin) {
+    if (rsin.size() != 9) return false;
+    int sum = 0;
+    for (std::size_t i = 0; i < 9; ++i) {
+        char c = rsin[i];
+        if (c < '0' || c > '9') return false;
+        int weight = i == 8 ? -1 : static_cast<int>(9 - i);
+        sum += weight * (c - '0');
+    }
+    return sum % 11 == 0;
+}
+
+namespace {
+
+bool HasValue(const bj::object& o, std::string_view key) {
+    auto* v = o.if_contains(key);
+    if (!v || v->is_null()) return false;
+    if (v->is_string()) return !v->as_string().empty();
+    if (v->is_bool()) return v->as_bool();
+    return true;
+}
+
+}  // namespace
+
+std::vector<InvalidParam> CheckBrondatumArchiefprocedure(const bj::object& b, std::string_view procestermijn) {
+    std::vector<InvalidParam> out;
+    auto* aw = b.if_contains("afleidingswijze");
+    if (!aw || !aw->is_string()) return out;  // the schema check reports a missing afleidingswijze
+    std::string_view a = aw->as_string();
+    const std::string prefix = "brondatumArchiefprocedure.";
+    auto must = [&](std::string_view field, bool required) {
+        bool has = HasValue(b, field);
+        if (required && !has) {
+            out.push_back({prefix + std::string(field), "required",
+                           "Dit veld is vereist voor afleidingswijze '" + std::string(a) + "'."});
+        } else if (!required && has) {
+            out.push_back({prefix + std::string(field), "must-be-empty",
+                           "Dit veld moet leeg zijn voor afleidingswijze '" + std::string(a) + "'."});
+        }
+    };
+    // ztc-003
+    if (procestermijn == "nihil" && a != "afgehandeld") {
+        out.push_back({prefix + "afleidingswijze", "invalid-afleidingswijze-for-procestermijn",
+                       "Afleidingswijze moet 'afgehandeld' zijn bij procestermijn 'nihil'."});
+    }
+    if (procestermijn == "ingeschatte_bestaansduur_procesobject" && a != "termijn") {
+        out.push_back({prefix + "afleidingswijze", "invalid-afleidingswijze-for-procestermijn",
+                       "Afleidingswijze moet 'termijn' zijn bij procestermijn 'ingeschatte_bestaansduur_procesobject'."});
+    }
+    // ztc-004 … ztc-008
+    must("datumkenmerk", a == "eigenschap" || a == "zaakobject" || a == "ander_datumkenmerk");
+    if (a == "afgehandeld" || a == "termijn") must("einddatumBekend", false);
+    must("objecttype", a == "zaakobject" || a == "ander_datumkenmerk");
+    must("registratie", a == "ander_datumkenmerk");
+    must("procestermijn", a == "termijn");
+    return out;
+}
+
+bool PeriodsOverlap(std::string_view begin_a, std::string_view end_a, std::string_view begin_b, std::string_view end_b) {
+    // ISO dates compare as text. Validity runs from begin up to and including end.
+    bool a_before_b = !end_a.empty() && end_a < begin_b;
+    bool b_before_a = !end_b.empty() && end_b < begin_a;
+    return !a_before_b && !b_before_a;
+}
+
+bool OnlyEindeGeldigheid(const bj::object& patch) {
+    for (const auto& [k, v] : patch) {
+        if (k != "eindeGeldigheid") return false;
+    }
+    return true;
+}
+
+}  // namespace thorbecke::catalogi

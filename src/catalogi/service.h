@@ -1,0 +1,60 @@
+#pragma once
+// The Catalogi API's operations: validate a request against the OAS, apply the standard's rules, store
+// it in one transaction and render the resource as the OAS describes it.
+#include <optional>
+#include <string>
+
+#include <boost/asio/awaitable.hpp>
+
+#include "catalogi/model.h"
+#include "catalogi/store.h"
+#include "core/auth/principal.h"
+#include "core/http/message.h"
+#include "core/json/schema.h"
+#include "referentielijsten/lookup.h"
+
+namespace thorbecke::catalogi {
+
+struct Rendered {
+    int status = 200;
+    std::string body;
+};
+
+class Service {
+public:
+    Service(Store& store, const json::SchemaSet& schemas, referentielijsten::Lookup& selectielijst)
+        : store_(store), schemas_(schemas), selectielijst_(selectielijst) {}
+
+    asio::awaitable<Result<Rendered>> Retrieve(const Kind& kind, const http::Request& req);
+    asio::awaitable<Result<Rendered>> List(const Kind& kind, const http::Request& req);
+    asio::awaitable<Result<Rendered>> Create(const Kind& kind, const http::Request& req);
+    //! PUT (partial=false) or PATCH (partial=true).
+    asio::awaitable<Result<Rendered>> Update(const Kind& kind, const http::Request& req, bool partial);
+    asio::awaitable<Status> Delete(const Kind& kind, const http::Request& req);
+    asio::awaitable<Result<Rendered>> Publish(const Kind& kind, const http::Request& req);
+
+    //! Renders stored rows (with their derived fields) as JSON objects, in order.
+    asio::awaitable<Result<std::vector<std::string>>> Render(
+        storage::Session* s, const std::vector<Row>& rows, std::string_view base_url
+    );
+
+    //! Creates a resource from a JSON body outside HTTP (demo data). Returns the new uuid.
+    asio::awaitable<Result<std::string>> CreateFromJson(
+        const Kind& kind, const std::string& body, const std::string& base_url
+    );
+    asio::awaitable<Status> PublishUuid(const Kind& kind, const std::string& uuid, const std::string& base_url);
+
+private:
+    struct WriteContext;
+    asio::awaitable<Result<std::string>> Write(
+        const Kind& kind, boost::json::object input, const std::optional<Row>& existing, const std::string& base_url,
+        const auth::Principal* principal, std::optional<boost::json::object> patch
+    );
+    asio::awaitable<Status> Prepare(WriteContext& ctx, storage::Session& s);
+
+    Store& store_;
+    const json::SchemaSet& schemas_;
+    referentielijsten::Lookup& selectielijst_;
+};
+
+}  // namespace thorbecke::catalogi

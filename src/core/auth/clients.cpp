@@ -1,0 +1,120 @@
+#include "core/auth/clients.h"
+
+#include <chrono>
+
+#include "core/auth/jwt.h"
+#include "core/time.h"
+
+namespace thorbecke::auth {
+
+std::vector<storage::Migration> ClientStore::Migrations() {
+    const char* sql = R"sql(
+CREATE TABLE auth_client (
+    client_id TEXT PRIMARY KEY,
+    secret TEXT NOT NULL,
+    label TEXT NOT NULL DEFAULT '',
+    all_rights INTEGER NOT NULL DEFAULT 0,
+    created_at TEXT NOT NULL
+);
+CREATE TABLE auth_grant (
+    client_id TEXT NOT NULL REFERENCES auth_client(client_id) ON DELETE CASCADE,
+    component TEXT NOT NULL,
+    scope TEXT NOT NULL,
+    PRIMARY KEY (client_id, component, scope)
+);
+)sql";
+    return {storage::Migration{"0001_auth_clients", std::string(sql), std::string(sql)}};
+}
+
+asio::awaitable<Status> ClientStore::Put(const ClientSpec& spec) {
+    co_return co_await db_.Transaction([&spec](storage::Session& s) -> asio::awaitable<Status> {
+        storage::Params id{spec.client_id};
+        auto del = co_await s.Query("DELETE FROM auth_client WHERE client_id = $1", std::move(id));
+        if (!del) co_return Fail(del.error());
+        // Parameters are built before the co_await: GCC 12 miscompiles braced lists inside coroutine lambdas.
+        storage::Params client{spec.client_id, spec.secret, spec.label, std::int64_t{spec.all_rights ? 1 : 0}, NowIso()};
+        auto ins = co_await s.Query(
+            "INSERT INTO auth_client (client_id, secret, label, all_rights, created_at) VALUES ($1, $2, $3, $4, $5)",
+            std::move(client)
+        );
+        if (!ins) co_return Fail(ins.error());
+        for (const auto& g : spec.grants) {
+            storage::Params grant{spec.client_id, g.component, g.scope};
+            auto r = co_await s.Query(
+                "INSERT INTO auth_grant (client_id, component, scope) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING",
+                std::move(grant)
+            );
+            if (!r) co_return Fail(r.error());
+        }
+        co_return Status{};
+    });
+}
+
+asio::awaitable<Result<bool>> ClientStore::Remove(const std::string& client_id) {
+    auto r = co_await db_.Query("DELETE FROM auth_client WHERE client_id = $1", storage::MakeParams(client_id));
+    if (!r) co_return Fail(r.error());
+    co_return r->affected > 0;
+}
+
+asio::awaitable<Result<std::vector<ClientSpec>>> ClientStore::List() {
+    auto r = co_await db_.Query(
+        "SELECT c.client_id, c.label, c.all_rights, g.component, g.scope FROM auth_client c "
+        "LEFT JOIN auth_grant g ON g.client_id = c.client_id ORDER BY c.client_id, g.component, g.scope",
+        storage::MakeParams()
+    );
+    if (!r) co_return Fail(r.error());
+    std::vector<ClientSpec> out;
+    for (std::size_t i = 0; i < r->size(); ++i) {
+        if (out.empty() || out.back().client_id != r->Text(i, 0)) {
+            out.push_back(ClientSpec{r->Text(i, 0), {}, r->Text(i, 1), r->Int(i, 2) != 0, {}});
+        }
+        if (!r->IsNull(i, 3)) out.back().grants.push_back(Grant{r->Text(i, 3), r->Text(i, 4)});
+    }
+    co_return out;
+}
+
+asio::awaitable<Result<Principal>> ClientStore::Authenticate(std::string_view authorization) {
+    if (authorization.empty()) {
+        co_return Fail(Error::Unauthenticated("Authenticatiegegevens zijn niet opgegeven."));
+    }
+    constexpr std::string_view kBearer = "Bearer ";
+    if (authorization.size() <= kBearer.size() || !authorization.substr(0, kBearer.size()).starts_with("Bearer")) {
+        co_return Fail(Error::Unauthenticated("Gebruik 'Authorization: Bearer <JWT>'."));
+    }
+    std::string_view token = authorization.substr(kBearer.size());
+    while (!token.empty() && token.front() == ' ') token.remove_prefix(1);
+    auto claims = DecodeUnverified(token);
+    if (!claims) co_return Fail(claims.error());
+
+    auto rows = co_await db_.Query(
+        "SELECT c.secret, c.all_rights, g.component, g.scope FROM auth_client c "
+        "LEFT JOIN auth_grant g ON g.client_id = c.client_id WHERE c.client_id = $1",
+        storage::MakeParams(claims->client_id)
+    );
+    if (!rows) co_return Fail(rows.error());
+    if (rows->empty() || !VerifySignature(token, rows->Text(0, 0))) {
+        co_return Fail(Error::Unauthenticated("Client identificatie of JWT-handtekening is ongeldig."));
+    }
+    auto now = std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
+    if (claims->exp && *claims->exp < now - options_.leeway_seconds) {
+        co_return Fail(Error::Unauthenticated("Het JWT is verlopen."));
+    }
+    if (claims->iat) {
+        if (*claims->iat > now + options_.leeway_seconds) {
+            co_return Fail(Error::Unauthenticated("Het JWT is uitgegeven in de toekomst (iat)."));
+        }
+        if (options_.max_age_seconds > 0 && now - *claims->iat > options_.max_age_seconds) {
+            co_return Fail(Error::Unauthenticated("Het JWT is verlopen."));
+        }
+    }
+    Principal p;
+    p.client_id = claims->client_id;
+    p.user_id = claims->user_id;
+    p.all_rights = rows->Int(0, 1) != 0;
+    for (std::size_t i = 0; i < rows->size(); ++i) {
+        if (!rows->IsNull(i, 2)) p.grants.insert(Grant{rows->Text(i, 2), rows->Text(i, 3)});
+    }
+    co_return p;
+}
+
+}  // namespace thorbecke::auth

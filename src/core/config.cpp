@@ -1,0 +1,116 @@
+#include "core/config.h"
+
+#include <cstdlib>
+
+#include <fmt/format.h>
+
+namespace thorbecke {
+
+namespace {
+
+std::optional<std::string> Env(const char* name) {
+    const char* v = std::getenv(name);
+    if (!v || !*v) return std::nullopt;
+    return std::string(v);
+}
+
+Result<long> ToLong(const std::string& flag, const std::string& v) {
+    try {
+        std::size_t used = 0;
+        long n = std::stol(v, &used);
+        if (used != v.size()) throw std::invalid_argument(v);
+        return n;
+    } catch (const std::exception&) {
+        return Fail(Error::Internal(fmt::format("{} expects a number, got '{}'", flag, v)));
+    }
+}
+
+}  // namespace
+
+std::string Config::DatabaseUrl() const {
+    if (!db_url.empty()) return db_url;
+    return fmt::format("sqlite://{}/thorbecke.db", data_dir);
+}
+
+void ApplyEnvironment(Config& c) {
+    if (auto v = Env("THORBECKE_HOST")) c.server.host = *v;
+    if (auto v = Env("THORBECKE_PORT")) c.server.port = std::atoi(v->c_str());
+    if (auto v = Env("THORBECKE_THREADS")) c.server.threads = std::atoi(v->c_str());
+    if (auto v = Env("THORBECKE_DATA_DIR")) c.data_dir = *v;
+    if (auto v = Env("THORBECKE_DB")) c.db_url = *v;
+    if (auto v = Env("THORBECKE_PUBLIC_URL")) c.server.public_base_url = *v;
+    if (auto v = Env("THORBECKE_TRUST_FORWARDED")) c.server.trust_forwarded = (*v == "1" || *v == "true");
+    if (auto v = Env("THORBECKE_REFERENTIELIJSTEN_URL")) c.referentielijsten_url = *v;
+    if (auto v = Env("THORBECKE_BODY_LIMIT")) c.server.body_limit = std::strtoull(v->c_str(), nullptr, 10);
+    if (auto v = Env("THORBECKE_JWT_LEEWAY")) c.jwt_leeway_seconds = std::atoll(v->c_str());
+    if (auto v = Env("THORBECKE_JWT_MAX_AGE")) c.jwt_max_age_seconds = std::atoll(v->c_str());
+    if (auto v = Env("THORBECKE_ACCESS_LOG")) c.access_log = !(*v == "0" || *v == "false");
+}
+
+Result<Config> ParseServeArgs(const std::vector<std::string>& args) {
+    Config c;
+    ApplyEnvironment(c);
+    for (std::size_t i = 0; i < args.size(); ++i) {
+        const std::string& a = args[i];
+        auto value = [&]() -> Result<std::string> {
+            if (i + 1 >= args.size()) return Fail(Error::Internal(fmt::format("{} needs a value", a)));
+            return args[++i];
+        };
+        auto number = [&]() -> Result<long> {
+            auto v = value();
+            if (!v) return Fail(v.error());
+            return ToLong(a, *v);
+        };
+        if (a == "--demo") {
+            c.demo = true;
+        } else if (a == "--trust-forwarded") {
+            c.server.trust_forwarded = true;
+        } else if (a == "--no-access-log") {
+            c.access_log = false;
+        } else if (a == "--host" || a == "--data-dir" || a == "--db" || a == "--public-url" || a == "--referentielijsten-url") {
+            auto v = value();
+            if (!v) return Fail(v.error());
+            if (a == "--host") c.server.host = *v;
+            if (a == "--data-dir") c.data_dir = *v;
+            if (a == "--db") c.db_url = *v;
+            if (a == "--public-url") c.server.public_base_url = *v;
+            if (a == "--referentielijsten-url") c.referentielijsten_url = *v;
+        } else if (a == "--port" || a == "--threads" || a == "--body-limit" || a == "--jwt-leeway" || a == "--jwt-max-age" ||
+                   a == "--db-connections") {
+            auto n = number();
+            if (!n) return Fail(n.error());
+            if (a == "--port") c.server.port = static_cast<int>(*n);
+            if (a == "--threads") c.server.threads = static_cast<int>(*n);
+            if (a == "--body-limit") c.server.body_limit = static_cast<std::size_t>(*n);
+            if (a == "--jwt-leeway") c.jwt_leeway_seconds = *n;
+            if (a == "--jwt-max-age") c.jwt_max_age_seconds = *n;
+            if (a == "--db-connections") c.db_connections_per_thread = static_cast<int>(*n);
+        } else {
+            return Fail(Error::Internal(fmt::format("unknown option '{}'\n{}", a, ServeUsage())));
+        }
+    }
+    while (c.server.public_base_url.ends_with('/')) c.server.public_base_url.pop_back();
+    return c;
+}
+
+std::string ServeUsage() {
+    return R"(thorbecke serve [options]
+  --host ADDR               listen address (THORBECKE_HOST, default 0.0.0.0)
+  --port N                  listen port (THORBECKE_PORT, default 8000)
+  --threads N               IO threads (THORBECKE_THREADS, default: one per core)
+  --data-dir DIR            data directory (THORBECKE_DATA_DIR, default ./var)
+  --db URL                  sqlite:///path/file.db or postgresql://user@host:port/db
+                            (THORBECKE_DB, default sqlite://<data-dir>/thorbecke.db)
+  --db-connections N        PostgreSQL connections per IO thread (default 2)
+  --demo                    load demo data and the demo client demo/demo-secret (never in production)
+  --public-url URL          fixed base URL for resource URLs (THORBECKE_PUBLIC_URL)
+  --trust-forwarded         build URLs from X-Forwarded-Proto/Host (only behind your own proxy)
+  --referentielijsten-url U use an external Referentielijsten API instead of the built-in selectielijst
+  --body-limit BYTES        largest accepted request body (default 1048576)
+  --jwt-leeway SECONDS      allowed clock skew for JWT iat/exp (default 300)
+  --jwt-max-age SECONDS     refuse JWTs issued longer ago than this (default 0: no limit)
+  --no-access-log           do not write the per-request access log
+)";
+}
+
+}  // namespace thorbecke

@@ -1,0 +1,35 @@
+#pragma once
+// Settings for one Thorbecke process: command-line flags win over THORBECKE_* environment variables,
+// which win over the defaults.
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/error.h"
+#include "core/http/server.h"
+
+namespace thorbecke {
+
+struct Config {
+    http::ServerOptions server;
+    std::string data_dir = "var";
+    std::string db_url;  // empty: sqlite://<data_dir>/thorbecke.db
+    bool demo = false;
+    std::string referentielijsten_url;  // empty: serve and use the built-in selectielijst
+    std::int64_t jwt_leeway_seconds = 300;
+    std::int64_t jwt_max_age_seconds = 0;
+    int db_connections_per_thread = 2;
+    bool access_log = true;
+
+    [[nodiscard]] std::string DatabaseUrl() const;
+};
+
+//! Parses `serve` flags (args after the sub-command). Unknown flags are an error.
+Result<Config> ParseServeArgs(const std::vector<std::string>& args);
+
+//! Reads THORBECKE_* variables into a config (used for defaults before flags).
+void ApplyEnvironment(Config& config);
+
+std::string ServeUsage();
+
+}  // namespace thorbecke

@@ -1,0 +1,61 @@
+#pragma once
+// A small router: routes are "METHOD /path/{param}/..." with literal and parameter segments. Every route
+// states its access rule (public or the scopes it needs), so no endpoint can be added without deciding who
+// may call it.
+#include <functional>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <boost/asio/awaitable.hpp>
+
+#include "core/error.h"
+#include "core/http/message.h"
+
+namespace thorbecke::http {
+
+namespace asio = boost::asio;
+
+using Handler = std::function<asio::awaitable<Result<Response>>(Request&)>;
+
+//! Who may call a route: public, or an authenticated client holding any one of the listed grants
+//! (component + scope, e.g. {"ztc", "catalogi.lezen"}). An empty list means any authenticated client.
+struct Access {
+    bool is_public = false;
+    std::vector<auth::Grant> any_of;
+
+    static Access Public() { return Access{true, {}}; }
+    static Access AnyOf(std::vector<auth::Grant> grants) { return Access{false, std::move(grants)}; }
+    static Access Scope(std::string component, std::string scope) {
+        return Access{false, {auth::Grant{std::move(component), std::move(scope)}}};
+    }
+};
+
+struct Route {
+    Method method;
+    std::string pattern;
+    Access access;
+    Handler handler;
+    //! Metric label: the pattern, so that per-UUID paths do not explode metric cardinality.
+    std::vector<std::string> segments;
+};
+
+class Router {
+public:
+    void Add(Method method, std::string pattern, Access access, Handler handler);
+
+    struct Match {
+        const Route* route = nullptr;
+        bool path_known = false;  // some route has this path, but not with this method (405)
+    };
+    //! Finds the route for method+path and fills request.path_params.
+    Match Find(Method method, std::string_view path, Request& request) const;
+
+    [[nodiscard]] const std::vector<std::unique_ptr<Route>>& routes() const { return routes_; }
+
+private:
+    std::vector<std::unique_ptr<Route>> routes_;
+};
+
+}  // namespace thorbecke::http

@@ -1,0 +1,203 @@
+"""Response contract checks against the ZGW OpenAPI 3.0 documents.
+
+Every JSON response the suite receives goes through `ContractChecker.check` (the API client in
+conftest.py calls it).  The response is matched to an operation (method + path template) of the OAS
+that serves that base path and validated against the schema declared for its status code and media
+type.  OAS 3.0 specifics are translated to JSON Schema draft 7:
+
+* `$ref: #/components/schemas/X`  -> `#/definitions/X`
+* `nullable: true`                  -> `anyOf: [<schema>, {type: null}]`
+* `readOnly` / `writeOnly` / `example` / `format` are ignored (format is not enforced).
+
+A response whose status code the operation does not declare is validated against the `Fout` error
+schema when it is problem+json (e.g. 404 on a page beyond the last, 405, 413); anything else that the
+OAS does not describe (health endpoints, HTML landing page) is not checked.
+
+The specs folder is /work/shared/specs/zgw, or the env var THORBECKE_SPECS.  When it is absent the
+check is skipped (one notice is printed).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import sys
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import jsonschema
+import yaml
+
+DEFAULT_SPECS = "/work/shared/specs/zgw"
+
+# base path served by Thorbecke -> OAS file name in the specs folder
+API_SPECS = {
+    "/catalogi/api/v1": "catalogi.yaml",
+    "/referentielijsten/api/v1": "referentielijsten.yaml",
+}
+
+
+class ContractError(AssertionError):
+    """A response that does not match the OAS."""
+
+
+def specs_dir() -> Path:
+    return Path(os.environ.get("THORBECKE_SPECS", DEFAULT_SPECS))
+
+
+def _convert(node):
+    """OAS 3.0 schema object -> JSON Schema draft 7 (recursively)."""
+    if isinstance(node, list):
+        return [_convert(x) for x in node]
+    if not isinstance(node, dict):
+        return node
+    out = {}
+    for key, value in node.items():
+        if key in ("readOnly", "writeOnly", "example", "examples", "xml", "externalDocs",
+                   "discriminator", "deprecated", "format", "nullable"):
+            continue
+        if key == "$ref" and isinstance(value, str):
+            out["$ref"] = value.replace("#/components/schemas/", "#/definitions/")
+            continue
+        if key in ("properties", "patternProperties"):
+            out[key] = {k: _convert(v) for k, v in value.items()}
+            continue
+        out[key] = _convert(value)
+    if node.get("nullable") is True:
+        return {"anyOf": [out, {"type": "null"}]}
+    return out
+
+
+class _Operation:
+    def __init__(self, method, template, regex, responses):
+        self.method = method
+        self.template = template
+        self.regex = regex
+        self.responses = responses
+
+
+class _Spec:
+    def __init__(self, path: Path):
+        with open(path, encoding="utf-8") as fh:
+            doc = yaml.safe_load(fh)
+        self.definitions = {k: _convert(v) for k, v in doc.get("components", {}).get("schemas", {}).items()}
+        self.operations = []
+        for template, item in doc.get("paths", {}).items():
+            regex = re.compile("^" + re.sub(r"\\\{[^/]+?\\\}", "[^/]+", re.escape(template)) + "/?$")
+            for method, op in item.items():
+                if method in ("parameters", "summary", "description", "servers"):
+                    continue
+                self.operations.append(_Operation(method.upper(), template, regex, op.get("responses", {})))
+        # more specific (literal) templates first: /zaaktypen/{uuid}/publish before /zaaktypen/{uuid}
+        self.operations.sort(key=lambda o: (o.template.count("{"), -len(o.template)))
+        self._validators = {}
+
+    def find(self, method, path):
+        candidates = [op for op in self.operations if op.regex.match(path)]
+        if not candidates:
+            return None, False
+        for op in candidates:
+            if op.method == method:
+                return op, True
+        return None, True
+
+    def validator(self, schema):
+        key = id(schema)
+        v = self._validators.get(key)
+        if v is None:
+            full = dict(_convert(schema))
+            full["definitions"] = self.definitions
+            v = jsonschema.Draft7Validator(full)
+            self._validators[key] = (v, schema)
+        else:
+            v = v[0]
+        return v
+
+    def fout_schema(self):
+        return {"$ref": "#/components/schemas/Fout"} if "Fout" in self.definitions else None
+
+
+class ContractChecker:
+    def __init__(self, root: Path | None = None):
+        self.root = root or specs_dir()
+        self.enabled = self.root.is_dir()
+        self._specs = {}
+        self.checked = 0
+        if not self.enabled:
+            print(f"[contract] specs folder {self.root} not found: OAS response checks are skipped",
+                  file=sys.stderr)
+
+    def _spec_for(self, path: str):
+        for base, fname in API_SPECS.items():
+            if path == base or path.startswith(base + "/"):
+                if base not in self._specs:
+                    f = self.root / fname
+                    self._specs[base] = _Spec(f) if f.is_file() else None
+                return self._specs[base], path[len(base):] or "/"
+        return None, None
+
+    def check(self, response) -> None:
+        """Raise ContractError when `response` (requests.Response) violates the OAS."""
+        if not self.enabled:
+            return
+        method = response.request.method.upper()
+        path = urlsplit(response.request.url).path
+        spec, rel = self._spec_for(path)
+        if spec is None:
+            return
+        status = str(response.status_code)
+        body = response.content
+        if method == "HEAD" or not body or response.status_code in (204, 304):
+            return
+        ctype = response.headers.get("Content-Type", "").split(";")[0].strip().lower()
+        op, path_known = spec.find(method, rel)
+        declared = op.responses.get(status) if op is not None else None
+        if declared is None:
+            # not described for this operation/status: only the generic error shape is checked
+            if ctype == "application/problem+json":
+                schema = spec.fout_schema()
+                if schema is not None:
+                    self._validate(spec, schema, response, f"{method} {path} {status} (undeclared: Fout)")
+            return
+        content = declared.get("content")
+        if not content:
+            raise ContractError(f"{method} {path}: status {status} is declared without a body, "
+                                f"but the response has one ({len(body)} bytes)")
+        media = {m.split(";")[0].strip().lower(): v for m, v in content.items()}
+        if ctype not in media:
+            raise ContractError(f"{method} {path}: status {status} content type {ctype!r} "
+                                f"is not one of the declared {sorted(media)}")
+        schema = (media[ctype] or {}).get("schema")
+        if schema is None:
+            return
+        self._validate(spec, schema, response, f"{method} {path} {status} ({op.template})")
+
+    def _validate(self, spec, schema, response, where):
+        try:
+            data = response.json()
+        except ValueError as exc:
+            raise ContractError(f"{where}: body is not JSON: {exc}: {response.text[:300]!r}") from None
+        validator = spec.validator(schema)
+        errors = sorted(validator.iter_errors(data), key=lambda e: list(e.absolute_path))
+        self.checked += 1
+        if errors:
+            lines = []
+            for err in errors[:10]:
+                loc = "/".join(str(p) for p in err.absolute_path) or "<root>"
+                lines.append(f"  at {loc}: {err.message[:300]}")
+            more = f"\n  ... and {len(errors) - 10} more" if len(errors) > 10 else ""
+            raise ContractError(f"response does not match the OAS: {where}\n" + "\n".join(lines) + more)
+
+
+_checker = None
+
+
+def checker() -> ContractChecker:
+    global _checker
+    if _checker is None:
+        _checker = ContractChecker()
+    return _checker
+
+
+def check_response(response) -> None:
+    checker().check(response)
