@@ -2,7 +2,8 @@
 """Converts a ZGW OpenAPI YAML file from ../shared/specs/zgw into the compact JSON that Thorbecke embeds.
 
 Usage: scripts/import-oas.py ../shared/specs/zgw/catalogi.yaml src/catalogi/openapi.json
-The JSON is committed, so building needs neither the shared folder nor a YAML parser.
+The JSON and a copy of the YAML are committed (the server embeds both), so building needs neither the shared
+folder nor a YAML parser.
 """
 import json
 import sys

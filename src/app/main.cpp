@@ -8,10 +8,10 @@
 #include <string>
 #include <vector>
 
+#include <fmt/format.h>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/use_future.hpp>
-#include <fmt/format.h>
 
 #include "app/platform.h"
 #include "catalogi/demo.h"
@@ -115,10 +115,16 @@ int CmdServe(const std::vector<std::string>& args) {
     catalogi::Service service(store, *schemas, *lookup);
 
     if (config->demo) {
-        auto st = RunSync(clients.Put(auth::ClientSpec{std::string(kDemoClient), std::string(kDemoSecret), "Demo (all rights)", true, {}}));
+        auto st = RunSync(clients.Put(auth::ClientSpec{
+            std::string(kDemoClient), std::string(kDemoSecret), "Demo (all rights)", true, {}}));
         if (!st) return Die(st.error().detail);
         st = RunSync(catalogi::LoadDemoData(service, store));
-        if (!st) return Die(fmt::format("demo data: {} {}", st.error().detail, st.error().invalid_params.empty() ? "" : st.error().invalid_params.front().reason));
+        if (!st)
+            return Die(fmt::format(
+                "demo data: {} {}",
+                st.error().detail,
+                st.error().invalid_params.empty() ? "" : st.error().invalid_params.front().reason
+            ));
     }
 
     Metrics metrics;
@@ -135,8 +141,11 @@ int CmdServe(const std::vector<std::string>& args) {
     std::atomic<bool> ready{false};
     http::Router router;
     app::RegisterPlatformRoutes(
-        router, **db, metrics,
-        {{"Catalogi API", "/catalogi/api/v1", "1.3.1"}, {"Referentielijsten API", "/referentielijsten/api/v1", "0.6.0"}},
+        router,
+        **db,
+        metrics,
+        {{"Catalogi API", "/catalogi/api/v1", "1.3.1"},
+         {"Referentielijsten API", "/referentielijsten/api/v1", "0.6.0"}},
         ready
     );
     catalogi::RegisterRoutes(router, service);
@@ -155,13 +164,18 @@ int CmdServe(const std::vector<std::string>& args) {
     if (config->demo) {
         std::fprintf(
             stderr,
-            "\n  *** DEMO MODE: demo data and a client with ALL RIGHTS are loaded. Never use --demo in production. ***\n"
+            "\n  *** DEMO MODE: demo data and a client with ALL RIGHTS are loaded. Never use --demo in production. "
+            "***\n"
             "  client id: %s   secret: %s\n\n"
             "  Try it:\n"
             "    TOKEN=$(%s token --client-id %s --secret %s)\n"
             "    curl -H \"Authorization: Bearer $TOKEN\" %s/catalogi/api/v1/zaaktypen\n\n",
-            std::string(kDemoClient).c_str(), std::string(kDemoSecret).c_str(), "./build/release/src/app/thorbecke",
-            std::string(kDemoClient).c_str(), std::string(kDemoSecret).c_str(), url.c_str()
+            std::string(kDemoClient).c_str(),
+            std::string(kDemoSecret).c_str(),
+            "./build/release/src/app/thorbecke",
+            std::string(kDemoClient).c_str(),
+            std::string(kDemoSecret).c_str(),
+            url.c_str()
         );
     }
     log::Info("listening", {{"url", url}});
@@ -184,10 +198,14 @@ int CmdClients(std::vector<std::string> args) {
         for (std::size_t i = 0; i < args.size(); ++i) {
             const std::string& a = args[i];
             bool has_value = i + 1 < args.size();
-            if (a == "--client-id" && has_value) spec.client_id = args[++i];
-            else if (a == "--secret" && has_value) spec.secret = args[++i];
-            else if (a == "--label" && has_value) spec.label = args[++i];
-            else if (a == "--all-rights") spec.all_rights = true;
+            if (a == "--client-id" && has_value)
+                spec.client_id = args[++i];
+            else if (a == "--secret" && has_value)
+                spec.secret = args[++i];
+            else if (a == "--label" && has_value)
+                spec.label = args[++i];
+            else if (a == "--all-rights")
+                spec.all_rights = true;
             else if (a == "--scope" && has_value) {
                 std::string v = args[++i];
                 auto colon = v.find(':');
@@ -198,7 +216,8 @@ int CmdClients(std::vector<std::string> args) {
             }
         }
         if (spec.client_id.empty() || spec.secret.empty()) return Die("clients add needs --client-id and --secret");
-        if (!spec.all_rights && spec.grants.empty()) return Die("clients add needs --all-rights or at least one --scope");
+        if (!spec.all_rights && spec.grants.empty())
+            return Die("clients add needs --all-rights or at least one --scope");
         auto st = RunSync(clients.Put(spec));
         if (!st) return Die(st.error().detail);
         std::printf("client %s saved\n", spec.client_id.c_str());
@@ -210,7 +229,9 @@ int CmdClients(std::vector<std::string> args) {
         for (const auto& c : *list) {
             std::string grants;
             for (const auto& g : c.grants) grants += fmt::format(" {}:{}", g.component, g.scope);
-            std::printf("%s\t%s\t%s\n", c.client_id.c_str(), c.all_rights ? "all-rights" : grants.c_str(), c.label.c_str());
+            std::printf(
+                "%s\t%s\t%s\n", c.client_id.c_str(), c.all_rights ? "all-rights" : grants.c_str(), c.label.c_str()
+            );
         }
         return 0;
     }
@@ -227,13 +248,19 @@ int CmdClients(std::vector<std::string> args) {
 int CmdToken(const std::vector<std::string>& args) {
     std::string client_id, secret, user_id;
     for (std::size_t i = 0; i + 1 < args.size(); i += 2) {
-        if (args[i] == "--client-id") client_id = args[i + 1];
-        else if (args[i] == "--secret") secret = args[i + 1];
-        else if (args[i] == "--user-id") user_id = args[i + 1];
-        else return Die(fmt::format("unknown option '{}' for token", args[i]));
+        if (args[i] == "--client-id")
+            client_id = args[i + 1];
+        else if (args[i] == "--secret")
+            secret = args[i + 1];
+        else if (args[i] == "--user-id")
+            user_id = args[i + 1];
+        else
+            return Die(fmt::format("unknown option '{}' for token", args[i]));
     }
-    if (client_id.empty() || secret.empty()) return Die("usage: thorbecke token --client-id X --secret Y [--user-id U]");
-    auto now = std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
+    if (client_id.empty() || secret.empty())
+        return Die("usage: thorbecke token --client-id X --secret Y [--user-id U]");
+    auto now =
+        std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
     std::printf("%s\n", auth::Sign(client_id, secret, now, user_id).c_str());
     return 0;
 }

@@ -14,11 +14,20 @@ std::string Html(std::string_view s) {
     std::string out;
     for (char c : s) {
         switch (c) {
-            case '<': out += "&lt;"; break;
-            case '>': out += "&gt;"; break;
-            case '&': out += "&amp;"; break;
-            case '"': out += "&quot;"; break;
-            default: out += c;
+            case '<':
+                out += "&lt;";
+                break;
+            case '>':
+                out += "&gt;";
+                break;
+            case '&':
+                out += "&amp;";
+                break;
+            case '"':
+                out += "&quot;";
+                break;
+            default:
+                out += c;
         }
     }
     return out;
@@ -27,25 +36,34 @@ std::string Html(std::string_view s) {
 }  // namespace
 
 void RegisterPlatformRoutes(
-    http::Router& router, storage::Database& db, Metrics& metrics, std::vector<ComponentInfo> components,
+    http::Router& router,
+    storage::Database& db,
+    Metrics& metrics,
+    std::vector<ComponentInfo> components,
     const std::atomic<bool>& ready
 ) {
     using http::Access;
     using http::Method;
     using http::Response;
 
-    router.Add(Method::kGet, "/", Access::Public(), [components](http::Request& req) -> asio::awaitable<Result<Response>> {
-        std::string rows;
-        for (const auto& c : components) {
-            rows += fmt::format(
-                "<tr><td>{}</td><td><code>{}</code></td><td>{}</td></tr>\n", Html(c.name),
-                Html(req.base_url + c.path), Html(c.version)
-            );
-        }
-        Response r;
-        r.content_type = "text/html; charset=utf-8";
-        r.body = fmt::format(
-            R"(<!doctype html>
+    router.Add(
+        Method::kGet,
+        "/",
+        Access::Public(),
+        [components](http::Request& req) -> asio::awaitable<Result<Response>> {
+            std::string rows;
+            for (const auto& c : components) {
+                rows += fmt::format(
+                    "<tr><td>{}</td><td><code>{}</code></td><td>{}</td></tr>\n",
+                    Html(c.name),
+                    Html(req.base_url + c.path),
+                    Html(c.version)
+                );
+            }
+            Response r;
+            r.content_type = "text/html; charset=utf-8";
+            r.body = fmt::format(
+                R"(<!doctype html>
 <html lang="nl">
 <head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <title>Thorbecke</title>
@@ -72,10 +90,11 @@ table{{border-collapse:collapse;width:100%}}th,td{{text-align:left;padding:.4rem
 </body>
 </html>
 )",
-            rows
-        );
-        co_return r;
-    });
+                rows
+            );
+            co_return r;
+        }
+    );
 
     // Liveness: the process answers. Also the static JSON endpoint the benchmark uses as its ceiling.
     router.Add(Method::kGet, "/healthz", Access::Public(), [](http::Request&) -> asio::awaitable<Result<Response>> {
@@ -83,19 +102,29 @@ table{{border-collapse:collapse;width:100%}}th,td{{text-align:left;padding:.4rem
     });
 
     // Readiness: start-up finished and the database answers.
-    router.Add(Method::kGet, "/readyz", Access::Public(), [&db, &ready](http::Request&) -> asio::awaitable<Result<Response>> {
-        if (!ready.load()) co_return Fail(Error::Unavailable("Thorbecke start nog op."));
-        auto r = co_await db.Query("SELECT 1", storage::MakeParams());
-        if (!r) co_return Fail(Error::Unavailable("De database is niet bereikbaar."));
-        co_return Response::Json(200, R"({"status":"ready"})");
-    });
+    router.Add(
+        Method::kGet,
+        "/readyz",
+        Access::Public(),
+        [&db, &ready](http::Request&) -> asio::awaitable<Result<Response>> {
+            if (!ready.load()) co_return Fail(Error::Unavailable("Thorbecke start nog op."));
+            auto r = co_await db.Query("SELECT 1", storage::MakeParams());
+            if (!r) co_return Fail(Error::Unavailable("De database is niet bereikbaar."));
+            co_return Response::Json(200, R"({"status":"ready"})");
+        }
+    );
 
-    router.Add(Method::kGet, "/metrics", Access::Public(), [&metrics](http::Request&) -> asio::awaitable<Result<Response>> {
-        Response r;
-        r.content_type = "text/plain; version=0.0.4; charset=utf-8";
-        r.body = metrics.Render();
-        co_return r;
-    });
+    router.Add(
+        Method::kGet,
+        "/metrics",
+        Access::Public(),
+        [&metrics](http::Request&) -> asio::awaitable<Result<Response>> {
+            Response r;
+            r.content_type = "text/plain; version=0.0.4; charset=utf-8";
+            r.body = metrics.Render();
+            co_return r;
+        }
+    );
 }
 
 }  // namespace thorbecke::app

@@ -15,7 +15,10 @@ struct ComponentInfo {
 };
 
 void RegisterPlatformRoutes(
-    http::Router& router, storage::Database& db, Metrics& metrics, std::vector<ComponentInfo> components,
+    http::Router& router,
+    storage::Database& db,
+    Metrics& metrics,
+    std::vector<ComponentInfo> components,
     const std::atomic<bool>& ready
 );
 

@@ -21,17 +21,35 @@ std::vector<Kind> MakeKinds() {
 
     std::vector<Kind> kinds;
     kinds.push_back(Kind{
-        K::kCatalogus, "catalogus", "catalogussen", "Catalogus", "CatalogusRequest", "", false, false, false, {},
+        K::kCatalogus,
+        "catalogus",
+        "catalogussen",
+        "Catalogus",
+        "CatalogusRequest",
+        "",
+        false,
+        false,
+        false,
+        {},
         {{"domein", F::kEquals, "attr2"},
          {"domein__in", F::kIn, "attr2"},
          {"rsin", F::kEquals, "attr1"},
          {"rsin__in", F::kIn, "attr1"}},
-        "rsin", "domein", "", ""});
+        "rsin",
+        "domein",
+        "",
+        ""});
     kinds.push_back(Kind{
-        K::kZaaktype, "zaaktype", "zaaktypen", "ZaakType", "ZaakTypeRequest", "PatchedZaakTypeRequest", true, false, true,
-        {{"catalogus", K::kCatalogus},
-         {"besluittypen", K::kBesluittype, true},
-         {"deelzaaktypen", K::kZaaktype, true}},
+        K::kZaaktype,
+        "zaaktype",
+        "zaaktypen",
+        "ZaakType",
+        "ZaakTypeRequest",
+        "PatchedZaakTypeRequest",
+        true,
+        false,
+        true,
+        {{"catalogus", K::kCatalogus}, {"besluittypen", K::kBesluittype, true}, {"deelzaaktypen", K::kZaaktype, true}},
         {catalogus,
          geldig,
          {"identificatie", F::kEquals, "identificatie"},
@@ -39,34 +57,91 @@ std::vector<Kind> MakeKinds() {
          {"omschrijving__icontains", F::kIContains, "omschrijving"},
          status,
          {"trefwoorden", F::kTrefwoorden}},
-        "", "", "", "identificatie"});
+        "",
+        "",
+        "",
+        "identificatie"});
     kinds.push_back(Kind{
-        K::kStatustype, "statustype", "statustypen", "StatusType", "StatusTypeRequest", "PatchedStatusTypeRequest", false,
-        true, true, {{"zaaktype", K::kZaaktype}}, {geldig, status, zaaktype, zt_ident}, "", "", "", ""});
+        K::kStatustype,
+        "statustype",
+        "statustypen",
+        "StatusType",
+        "StatusTypeRequest",
+        "PatchedStatusTypeRequest",
+        false,
+        true,
+        true,
+        {{"zaaktype", K::kZaaktype}},
+        {geldig, status, zaaktype, zt_ident},
+        "",
+        "",
+        "",
+        ""});
     kinds.push_back(Kind{
-        K::kRoltype, "roltype", "roltypen", "RolType", "RolTypeRequest", "PatchedRolTypeRequest", false, true, true,
+        K::kRoltype,
+        "roltype",
+        "roltypen",
+        "RolType",
+        "RolTypeRequest",
+        "PatchedRolTypeRequest",
+        false,
+        true,
+        true,
         {{"zaaktype", K::kZaaktype}},
         {geldig,
-         {"omschrijving", F::kEquals, "omschrijving"},
+         {"omschrijving", F::kIContains, "omschrijving"},
          {"omschrijvingGeneriek", F::kEquals, "attr1"},
          status,
          zaaktype,
          zt_ident},
-        "omschrijvingGeneriek", "", "", ""});
+        "omschrijvingGeneriek",
+        "",
+        "",
+        ""});
     kinds.push_back(Kind{
-        K::kResultaattype, "resultaattype", "resultaattypen", "ResultaatType", "ResultaatTypeRequest",
-        "PatchedResultaatTypeRequest", false, true, true,
+        K::kResultaattype,
+        "resultaattype",
+        "resultaattypen",
+        "ResultaatType",
+        "ResultaatTypeRequest",
+        "PatchedResultaatTypeRequest",
+        false,
+        true,
+        true,
         {{"zaaktype", K::kZaaktype},
          {"besluittypen", K::kBesluittype, true},
          {"informatieobjecttypen", K::kInformatieobjecttype, true}},
-        {geldig, status, zaaktype, zt_ident}, "", "", "", ""});
+        {geldig, status, zaaktype, zt_ident},
+        "",
+        "",
+        "",
+        ""});
     kinds.push_back(Kind{
-        K::kEigenschap, "eigenschap", "eigenschappen", "Eigenschap", "EigenschapRequest", "PatchedEigenschapRequest",
-        false, true, true, {{"zaaktype", K::kZaaktype}, {"statustype", K::kStatustype, false, true}},
-        {geldig, status, zaaktype, zt_ident}, "", "", "", ""});
+        K::kEigenschap,
+        "eigenschap",
+        "eigenschappen",
+        "Eigenschap",
+        "EigenschapRequest",
+        "PatchedEigenschapRequest",
+        false,
+        true,
+        true,
+        {{"zaaktype", K::kZaaktype}, {"statustype", K::kStatustype, false, true}},
+        {geldig, status, zaaktype, zt_ident},
+        "",
+        "",
+        "",
+        ""});
     kinds.push_back(Kind{
-        K::kInformatieobjecttype, "informatieobjecttype", "informatieobjecttypen", "InformatieObjectType",
-        "InformatieObjectTypeRequest", "PatchedInformatieObjectTypeRequest", true, false, true,
+        K::kInformatieobjecttype,
+        "informatieobjecttype",
+        "informatieobjecttypen",
+        "InformatieObjectType",
+        "InformatieObjectTypeRequest",
+        "PatchedInformatieObjectTypeRequest",
+        true,
+        false,
+        true,
         {{"catalogus", K::kCatalogus}},
         {catalogus,
          geldig,
@@ -74,10 +149,20 @@ std::vector<Kind> MakeKinds() {
          {"omschrijving__icontains", F::kIContains, "omschrijving"},
          status,
          {"zaaktype", F::kRelation, "ziot_zaaktype", K::kZaaktype}},
-        "", "", "", "omschrijving"});
+        "",
+        "",
+        "",
+        "omschrijving"});
     kinds.push_back(Kind{
-        K::kBesluittype, "besluittype", "besluittypen", "BesluitType", "BesluitTypeRequest", "PatchedBesluitTypeRequest",
-        true, false, true,
+        K::kBesluittype,
+        "besluittype",
+        "besluittypen",
+        "BesluitType",
+        "BesluitTypeRequest",
+        "PatchedBesluitTypeRequest",
+        true,
+        false,
+        true,
         {{"catalogus", K::kCatalogus}, {"informatieobjecttypen", K::kInformatieobjecttype, true}},
         {catalogus,
          geldig,
@@ -85,10 +170,20 @@ std::vector<Kind> MakeKinds() {
          {"omschrijving", F::kEquals, "omschrijving"},
          status,
          {"zaaktypen", F::kRelation, "zaaktype_besluittypen", K::kZaaktype}},
-        "", "", "", "omschrijving"});
+        "",
+        "",
+        "",
+        "omschrijving"});
     kinds.push_back(Kind{
-        K::kZaakobjecttype, "zaakobjecttype", "zaakobjecttypen", "ZaakObjectType", "ZaakObjectTypeRequest",
-        "PatchedZaakObjectTypeRequest", false, true, true,
+        K::kZaakobjecttype,
+        "zaakobjecttype",
+        "zaakobjecttypen",
+        "ZaakObjectType",
+        "ZaakObjectTypeRequest",
+        "PatchedZaakObjectTypeRequest",
+        false,
+        true,
+        true,
         {{"zaaktype", K::kZaaktype}, {"statustype", K::kStatustype, false, true}},
         {{"anderObjecttype", F::kEquals, "attr3"},
          catalogus,
@@ -100,11 +195,20 @@ std::vector<Kind> MakeKinds() {
          status,
          zaaktype,
          zt_ident},
-        "objecttype", "relatieOmschrijving", "anderObjecttype", ""});
+        "objecttype",
+        "relatieOmschrijving",
+        "anderObjecttype",
+        ""});
     kinds.push_back(Kind{
-        K::kZaaktypeInformatieobjecttype, "zaaktype-informatieobjecttype", "zaaktype-informatieobjecttypen",
-        "ZaakTypeInformatieObjectType", "ZaakTypeInformatieObjectTypeRequest",
-        "PatchedZaakTypeInformatieObjectTypeRequest", false, true, true,
+        K::kZaaktypeInformatieobjecttype,
+        "zaaktype-informatieobjecttype",
+        "zaaktype-informatieobjecttypen",
+        "ZaakTypeInformatieObjectType",
+        "ZaakTypeInformatieObjectTypeRequest",
+        "PatchedZaakTypeInformatieObjectTypeRequest",
+        false,
+        true,
+        true,
         {{"zaaktype", K::kZaaktype},
          {"informatieobjecttype", K::kInformatieobjecttype},
          {"statustype", K::kStatustype, false, true}},
@@ -112,7 +216,10 @@ std::vector<Kind> MakeKinds() {
          {"richting", F::kEquals, "attr1"},
          status,
          zaaktype},
-        "richting", "", "", ""});
+        "richting",
+        "",
+        "",
+        ""});
     return kinds;
 }
 
@@ -123,7 +230,9 @@ const std::vector<Kind>& Kinds() {
     return kinds;
 }
 
-const Kind& GetKind(KindId id) { return Kinds()[static_cast<std::size_t>(id)]; }
+const Kind& GetKind(KindId id) {
+    return Kinds()[static_cast<std::size_t>(id)];
+}
 
 const Kind* FindKindByCollection(std::string_view collection) {
     for (const auto& k : Kinds()) {

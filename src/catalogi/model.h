@@ -27,29 +27,29 @@ enum class KindId {
 struct RefField {
     std::string_view name;  // JSON field name
     KindId target;
-    bool many = false;      // an array of URLs
+    bool many = false;           // an array of URLs
     bool same_zaaktype = false;  // the target must belong to the same zaaktype (statustype references)
 };
 
 //! A list filter from the OAS: query parameter name → how it filters.
 enum class FilterOp {
-    kCatalogus,          // catalogus URL → catalogus column
-    kZaaktype,           // zaaktype URL → zaaktype column (children) or relation (others)
+    kCatalogus,  // catalogus URL → catalogus column
+    kZaaktype,   // zaaktype URL → zaaktype column (children) or relation (others)
     kZaaktypeIdentificatie,
-    kStatus,             // alles / concept / definitief
-    kDatumGeldigheid,    // date within [begin, einde]
-    kEquals,             // column = value
-    kIContains,          // column contains value, case-insensitive
-    kIn,                 // column in comma-separated values
-    kRelation,           // object has a link (rel) to the given URL's uuid
-    kTrefwoorden,        // every given word among the trefwoorden
-    kDateEquals,         // date column = value
+    kStatus,           // alles / concept / definitief
+    kDatumGeldigheid,  // date within [begin, einde]
+    kEquals,           // column = value
+    kIContains,        // column contains value, case-insensitive
+    kIn,               // column in comma-separated values
+    kRelation,         // object has a link (rel) to the given URL's uuid
+    kTrefwoorden,      // every given word among the trefwoorden
+    kDateEquals,       // date column = value
 };
 
 struct Filter {
     std::string_view param;
     FilterOp op;
-    std::string_view column = {};  // for kEquals/kIContains/kIn/kDateEquals; rel name for kRelation
+    std::string_view column = {};         // for kEquals/kIContains/kIn/kDateEquals; rel name for kRelation
     std::optional<KindId> url_kind = {};  // for URL-valued filters
 };
 
@@ -60,9 +60,9 @@ struct Kind {
     std::string_view schema;      // response schema, e.g. "ZaakType"
     std::string_view request_schema;
     std::string_view patch_schema;
-    bool publishable = false;     // has `concept` and a /publish action
+    bool publishable = false;  // has `concept` and a /publish action
     bool child_of_zaaktype = false;
-    bool writable = true;         // catalogussen: create only (no update/delete in Catalogi 1.3)
+    bool writable = true;  // catalogussen: create only (no update/delete in Catalogi 1.3)
     std::vector<RefField> refs;
     std::vector<Filter> filters;
     //! Columns attr1..attr3 hold these request fields (for filters); empty: unused.

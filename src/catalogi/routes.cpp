@@ -2,6 +2,11 @@
 
 #include <fmt/format.h>
 
+namespace thorbecke::embedded {
+std::string_view catalogi_openapi();
+std::string_view catalogi_openapi_yaml();
+}  // namespace thorbecke::embedded
+
 namespace thorbecke::catalogi {
 
 namespace {
@@ -48,7 +53,28 @@ void RegisterRoutes(http::Router& router, Service& service) {
     const Access read = Access::AnyOf({{"ztc", "catalogi.lezen"}, {"zrc", "zaken.lezen"}, {"drc", "documenten.lezen"}});
     const Access write = Access::AnyOf({{"ztc", "catalogi.schrijven"}, {"ztc", "catalogi.geforceerd-schrijven"}});
     const Access remove = Access::AnyOf(
-        {{"ztc", "catalogi.schrijven"}, {"ztc", "catalogi.geforceerd-schrijven"}, {"ztc", "catalogi.geforceerd-verwijderen"}}
+        {{"ztc", "catalogi.schrijven"},
+         {"ztc", "catalogi.geforceerd-schrijven"},
+         {"ztc", "catalogi.geforceerd-verwijderen"}}
+    );
+    // The API's own description, as the standard asks ({API root}/schema/openapi.yaml); public like any docs.
+    router.Add(
+        Method::kGet,
+        std::string(kApiRoot) + "/schema/openapi.yaml",
+        Access::Public(),
+        [](http::Request&) -> asio::awaitable<Result<Response>> {
+            Response r = Response::Json(200, std::string(embedded::catalogi_openapi_yaml()));
+            r.content_type = "application/vnd.oai.openapi; charset=utf-8";
+            co_return r;
+        }
+    );
+    router.Add(
+        Method::kGet,
+        std::string(kApiRoot) + "/schema/openapi.json",
+        Access::Public(),
+        [](http::Request&) -> asio::awaitable<Result<Response>> {
+            co_return Response::Json(200, std::string(embedded::catalogi_openapi()));
+        }
     );
     Service* svc = &service;
     for (const Kind& kind : Kinds()) {
@@ -74,7 +100,9 @@ void RegisterRoutes(http::Router& router, Service& service) {
         if (kind.writable) {
             for (bool partial : {false, true}) {
                 router.Add(
-                    partial ? Method::kPatch : Method::kPut, item, write,
+                    partial ? Method::kPatch : Method::kPut,
+                    item,
+                    write,
                     [svc, k, partial](http::Request& req) -> asio::awaitable<Result<Response>> {
                         auto r = co_await svc->Update(*k, req, partial);
                         if (!r) co_return Fail(r.error());
@@ -82,18 +110,24 @@ void RegisterRoutes(http::Router& router, Service& service) {
                     }
                 );
             }
-            router.Add(Method::kDelete, item, remove, [svc, k](http::Request& req) -> asio::awaitable<Result<Response>> {
-                auto r = co_await svc->Delete(*k, req);
-                if (!r) co_return Fail(r.error());
-                co_return Response::NoContent();
-            });
+            router
+                .Add(Method::kDelete, item, remove, [svc, k](http::Request& req) -> asio::awaitable<Result<Response>> {
+                    auto r = co_await svc->Delete(*k, req);
+                    if (!r) co_return Fail(r.error());
+                    co_return Response::NoContent();
+                });
         }
         if (kind.publishable) {
-            router.Add(Method::kPost, item + "/publish", write, [svc, k](http::Request& req) -> asio::awaitable<Result<Response>> {
-                auto r = co_await svc->Publish(*k, req);
-                if (!r) co_return Fail(r.error());
-                co_return Response::Json(200, std::move(r->body));
-            });
+            router.Add(
+                Method::kPost,
+                item + "/publish",
+                write,
+                [svc, k](http::Request& req) -> asio::awaitable<Result<Response>> {
+                    auto r = co_await svc->Publish(*k, req);
+                    if (!r) co_return Fail(r.error());
+                    co_return Response::Json(200, std::move(r->body));
+                }
+            );
         }
     }
 }

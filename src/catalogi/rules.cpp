@@ -39,21 +39,33 @@ std::vector<InvalidParam> CheckBrondatumArchiefprocedure(const bj::object& b, st
     auto must = [&](std::string_view field, bool required) {
         bool has = HasValue(b, field);
         if (required && !has) {
-            out.push_back({prefix + std::string(field), "required",
-                           "Dit veld is vereist voor afleidingswijze '" + std::string(a) + "'."});
+            out.push_back(
+                {prefix + std::string(field),
+                 "required",
+                 "Dit veld is vereist voor afleidingswijze '" + std::string(a) + "'."}
+            );
         } else if (!required && has) {
-            out.push_back({prefix + std::string(field), "must-be-empty",
-                           "Dit veld moet leeg zijn voor afleidingswijze '" + std::string(a) + "'."});
+            out.push_back(
+                {prefix + std::string(field),
+                 "must-be-empty",
+                 "Dit veld moet leeg zijn voor afleidingswijze '" + std::string(a) + "'."}
+            );
         }
     };
     // ztc-003
     if (procestermijn == "nihil" && a != "afgehandeld") {
-        out.push_back({prefix + "afleidingswijze", "invalid-afleidingswijze-for-procestermijn",
-                       "Afleidingswijze moet 'afgehandeld' zijn bij procestermijn 'nihil'."});
+        out.push_back(
+            {prefix + "afleidingswijze",
+             "invalid-afleidingswijze-for-procestermijn",
+             "Afleidingswijze moet 'afgehandeld' zijn bij procestermijn 'nihil'."}
+        );
     }
     if (procestermijn == "ingeschatte_bestaansduur_procesobject" && a != "termijn") {
-        out.push_back({prefix + "afleidingswijze", "invalid-afleidingswijze-for-procestermijn",
-                       "Afleidingswijze moet 'termijn' zijn bij procestermijn 'ingeschatte_bestaansduur_procesobject'."});
+        out.push_back(
+            {prefix + "afleidingswijze",
+             "invalid-afleidingswijze-for-procestermijn",
+             "Afleidingswijze moet 'termijn' zijn bij procestermijn 'ingeschatte_bestaansduur_procesobject'."}
+        );
     }
     // ztc-004 … ztc-008
     must("datumkenmerk", a == "eigenschap" || a == "zaakobject" || a == "ander_datumkenmerk");
@@ -64,7 +76,9 @@ std::vector<InvalidParam> CheckBrondatumArchiefprocedure(const bj::object& b, st
     return out;
 }
 
-bool PeriodsOverlap(std::string_view begin_a, std::string_view end_a, std::string_view begin_b, std::string_view end_b) {
+bool PeriodsOverlap(
+    std::string_view begin_a, std::string_view end_a, std::string_view begin_b, std::string_view end_b
+) {
     // ISO dates compare as text. Validity runs from begin up to and including end.
     bool a_before_b = !end_a.empty() && end_a < begin_b;
     bool b_before_a = !end_b.empty() && end_b < begin_a;

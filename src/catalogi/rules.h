@@ -22,9 +22,7 @@ std::vector<InvalidParam> CheckBrondatumArchiefprocedure(
 );
 
 //! Two validity periods [begin, end] (dates as YYYY-MM-DD, end empty = open) overlap.
-bool PeriodsOverlap(
-    std::string_view begin_a, std::string_view end_a, std::string_view begin_b, std::string_view end_b
-);
+bool PeriodsOverlap(std::string_view begin_a, std::string_view end_a, std::string_view begin_b, std::string_view end_b);
 
 //! ztc-009: a published type may only be patched in `eindeGeldigheid`.
 bool OnlyEindeGeldigheid(const boost::json::object& patch);

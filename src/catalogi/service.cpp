@@ -3,8 +3,8 @@
 #include <algorithm>
 #include <charconv>
 
-#include <boost/json.hpp>
 #include <fmt/format.h>
+#include <boost/json.hpp>
 
 #include "catalogi/rules.h"
 #include "core/json/json.h"
@@ -28,7 +28,9 @@ std::optional<std::string> MatchUrl(std::string_view url, std::string_view base,
     if (rest.ends_with('/')) rest.remove_suffix(1);
     if (!IsUuid(rest)) return std::nullopt;
     std::string out(rest);
-    std::transform(out.begin(), out.end(), out.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+    std::transform(out.begin(), out.end(), out.begin(), [](unsigned char c) {
+        return static_cast<char>(std::tolower(c));
+    });
     return out;
 }
 
@@ -36,7 +38,9 @@ std::string FullUrl(std::string_view base, const Kind& kind, std::string_view uu
     return fmt::format("{}{}/{}/{}", base, kApiRoot, kind.collection, uuid);
 }
 
-bool Forced(const auth::Principal* p, std::string_view scope) { return p && p->Has("ztc", scope); }
+bool Forced(const auth::Principal* p, std::string_view scope) {
+    return p && p->Has("ztc", scope);
+}
 
 std::string StringField(const bj::object& o, std::string_view key) {
     auto* v = o.if_contains(key);
@@ -59,7 +63,8 @@ std::string ToStored(std::string_view url, std::string_view base) {
 }
 
 std::string FromStored(std::string_view stored, std::string_view base) {
-    if (!stored.empty() && stored.front() == json::kBaseMarkerChar) return std::string(base) + std::string(stored.substr(1));
+    if (!stored.empty() && stored.front() == json::kBaseMarkerChar)
+        return std::string(base) + std::string(stored.substr(1));
     return std::string(stored);
 }
 
@@ -125,7 +130,13 @@ void AppendKey(std::string& out, std::string_view key) {
     out += ':';
 }
 
-void AppendUrls(std::string& out, std::string_view key, std::string_view base, const Kind& kind, const std::vector<std::string>& uuids) {
+void AppendUrls(
+    std::string& out,
+    std::string_view key,
+    std::string_view base,
+    const Kind& kind,
+    const std::vector<std::string>& uuids
+) {
     AppendKey(out, key);
     out += '[';
     for (std::size_t i = 0; i < uuids.size(); ++i) {
@@ -147,8 +158,10 @@ void AppendStrings(std::string& out, std::string_view key, const std::vector<std
 
 void AppendOptString(std::string& out, std::string_view key, const std::string& v) {
     AppendKey(out, key);
-    if (v.empty()) out += "null";
-    else json::AppendString(out, v);
+    if (v.empty())
+        out += "null";
+    else
+        json::AppendString(out, v);
 }
 
 }  // namespace
@@ -163,6 +176,32 @@ struct Service::WriteContext {
     Row row;
     std::vector<Link> links;
 };
+
+Service::Service(Store& store, const json::SchemaSet& schemas, referentielijsten::Lookup& selectielijst)
+    : store_(store), schemas_(schemas), selectielijst_(selectielijst) {
+    // Filter values with an enum or boolean type in the OAS are checked, so a typo gives 400, not an empty list.
+    const auto* paths = schemas_.document().as_object().if_contains("paths");
+    for (const Kind& kind : Kinds()) {
+        const bj::value* path = paths ? paths->as_object().if_contains(fmt::format("/{}", kind.collection)) : nullptr;
+        const bj::value* get = path ? path->as_object().if_contains("get") : nullptr;
+        const bj::value* params = get ? get->as_object().if_contains("parameters") : nullptr;
+        if (!params || !params->is_array()) continue;
+        for (const auto& p : params->as_array()) {
+            const auto* name = p.as_object().if_contains("name");
+            const auto* schema = p.as_object().if_contains("schema");
+            if (!name || !schema || !schema->is_object()) continue;
+            ParamSpec spec;
+            if (const auto* e = schema->as_object().if_contains("enum"); e && e->is_array()) {
+                for (const auto& c : e->as_array()) {
+                    if (c.is_string()) spec.choices.emplace_back(c.as_string());
+                }
+            }
+            const auto* type = schema->as_object().if_contains("type");
+            spec.boolean = type && type->is_string() && type->as_string() == "boolean";
+            if (!spec.choices.empty() || spec.boolean) param_specs_[{kind.id, std::string(name->as_string())}] = spec;
+        }
+    }
+}
 
 // ---------------------------------------------------------------------------------------------------------
 // Reading
@@ -236,36 +275,71 @@ asio::awaitable<Result<std::vector<std::string>>> Service::Render(
         switch (row.kind) {
             case KindId::kCatalogus:
                 AppendUrls(o, "zaaktypen", base, GetKind(KindId::kZaaktype), incoming(row, "zaaktype", "catalogus"));
-                AppendUrls(o, "besluittypen", base, GetKind(KindId::kBesluittype), incoming(row, "besluittype", "catalogus"));
                 AppendUrls(
-                    o, "informatieobjecttypen", base, GetKind(KindId::kInformatieobjecttype),
+                    o, "besluittypen", base, GetKind(KindId::kBesluittype), incoming(row, "besluittype", "catalogus")
+                );
+                AppendUrls(
+                    o,
+                    "informatieobjecttypen",
+                    base,
+                    GetKind(KindId::kInformatieobjecttype),
                     incoming(row, "informatieobjecttype", "catalogus")
                 );
                 break;
             case KindId::kZaaktype:
-                AppendUrls(o, "statustypen", base, GetKind(KindId::kStatustype), incoming(row, "statustype", "zaaktype"));
-                AppendUrls(o, "resultaattypen", base, GetKind(KindId::kResultaattype), incoming(row, "resultaattype", "zaaktype"));
-                AppendUrls(o, "eigenschappen", base, GetKind(KindId::kEigenschap), incoming(row, "eigenschap", "zaaktype"));
                 AppendUrls(
-                    o, "informatieobjecttypen", base, GetKind(KindId::kInformatieobjecttype),
+                    o, "statustypen", base, GetKind(KindId::kStatustype), incoming(row, "statustype", "zaaktype")
+                );
+                AppendUrls(
+                    o,
+                    "resultaattypen",
+                    base,
+                    GetKind(KindId::kResultaattype),
+                    incoming(row, "resultaattype", "zaaktype")
+                );
+                AppendUrls(
+                    o, "eigenschappen", base, GetKind(KindId::kEigenschap), incoming(row, "eigenschap", "zaaktype")
+                );
+                AppendUrls(
+                    o,
+                    "informatieobjecttypen",
+                    base,
+                    GetKind(KindId::kInformatieobjecttype),
                     lookup(rel.zaaktype_iots, row.uuid)
                 );
                 AppendUrls(o, "roltypen", base, GetKind(KindId::kRoltype), incoming(row, "roltype", "zaaktype"));
-                AppendUrls(o, "zaakobjecttypen", base, GetKind(KindId::kZaakobjecttype), incoming(row, "zaakobjecttype", "zaaktype"));
+                AppendUrls(
+                    o,
+                    "zaakobjecttypen",
+                    base,
+                    GetKind(KindId::kZaakobjecttype),
+                    incoming(row, "zaakobjecttype", "zaaktype")
+                );
                 span(o, "zaaktype", row.catalogus, row.identificatie);
                 break;
             case KindId::kStatustype: {
                 AppendKey(o, "isEindstatus");
                 auto it = rel.max_volgnummer.find(row.zaaktype);
-                o += (it != rel.max_volgnummer.end() && row.volgnummer && *row.volgnummer == it->second) ? "true" : "false";
-                AppendUrls(o, "eigenschappen", base, GetKind(KindId::kEigenschap), incoming(row, "eigenschap", "statustype"));
-                AppendUrls(o, "zaakobjecttypen", base, GetKind(KindId::kZaakobjecttype), incoming(row, "zaakobjecttype", "statustype"));
+                o += (it != rel.max_volgnummer.end() && row.volgnummer && *row.volgnummer == it->second) ? "true"
+                                                                                                         : "false";
+                AppendUrls(
+                    o, "eigenschappen", base, GetKind(KindId::kEigenschap), incoming(row, "eigenschap", "statustype")
+                );
+                AppendUrls(
+                    o,
+                    "zaakobjecttypen",
+                    base,
+                    GetKind(KindId::kZaakobjecttype),
+                    incoming(row, "zaakobjecttype", "statustype")
+                );
                 span(o, "zaaktype", row.catalogus, lookup(rel.zaaktype_identificatie, row.zaaktype));
                 break;
             }
             case KindId::kResultaattype:
                 AppendStrings(o, "besluittypeOmschrijving", outgoing_omschrijving(row, "besluittypen"));
-                AppendStrings(o, "informatieobjecttypeOmschrijving", outgoing_omschrijving(row, "informatieobjecttypen"));
+                AppendStrings(
+                    o, "informatieobjecttypeOmschrijving", outgoing_omschrijving(row, "informatieobjecttypen")
+                );
                 span(o, "zaaktype", row.catalogus, lookup(rel.zaaktype_identificatie, row.zaaktype));
                 break;
             case KindId::kRoltype:
@@ -277,14 +351,28 @@ asio::awaitable<Result<std::vector<std::string>>> Service::Render(
                 span(o, "zaaktype", row.catalogus, lookup(rel.zaaktype_identificatie, row.zaaktype));
                 break;
             case KindId::kInformatieobjecttype:
-                AppendUrls(o, "besluittypen", base, GetKind(KindId::kBesluittype), incoming(row, "besluittype", "informatieobjecttypen"));
+                AppendUrls(
+                    o,
+                    "besluittypen",
+                    base,
+                    GetKind(KindId::kBesluittype),
+                    incoming(row, "besluittype", "informatieobjecttypen")
+                );
                 AppendUrls(o, "zaaktypen", base, GetKind(KindId::kZaaktype), lookup(rel.iot_zaaktypen, row.uuid));
                 span(o, "informatieobjecttype", row.catalogus, row.identificatie);
                 break;
             case KindId::kBesluittype:
                 AppendUrls(o, "zaaktypen", base, GetKind(KindId::kZaaktype), incoming(row, "zaaktype", "besluittypen"));
-                AppendUrls(o, "resultaattypen", base, GetKind(KindId::kResultaattype), incoming(row, "resultaattype", "besluittypen"));
-                AppendStrings(o, "resultaattypenOmschrijving", incoming_omschrijving(row, "resultaattype", "besluittypen"));
+                AppendUrls(
+                    o,
+                    "resultaattypen",
+                    base,
+                    GetKind(KindId::kResultaattype),
+                    incoming(row, "resultaattype", "besluittypen")
+                );
+                AppendStrings(
+                    o, "resultaattypenOmschrijving", incoming_omschrijving(row, "resultaattype", "besluittypen")
+                );
                 AppendStrings(o, "vastgelegdIn", {});
                 span(o, "besluittype", row.catalogus, row.identificatie);
                 break;
@@ -313,19 +401,21 @@ asio::awaitable<Result<Rendered>> Service::List(const Kind& kind, const http::Re
     ListQuery q;
     std::vector<InvalidParam> errors;
     std::int64_t page = 1, page_size = kPageSize;
-    std::optional<std::string_view> status;
+    std::optional<std::string> status;
     auto d = store_.db().dialect();
-    for (const auto& [name, value] : req.query.items()) {
+    for (const auto& [name, raw_value] : req.query.items()) {
         if (name == "page" || name == "pageSize") {
             std::int64_t n = 0;
-            auto [p, ec] = std::from_chars(value.data(), value.data() + value.size(), n);
-            if (ec != std::errc() || p != value.data() + value.size() || n < 1) {
+            auto [p, ec] = std::from_chars(raw_value.data(), raw_value.data() + raw_value.size(), n);
+            if (ec != std::errc() || p != raw_value.data() + raw_value.size() || n < 1) {
                 if (name == "page") co_return Fail(Error::NotFound("Ongeldige pagina."));
                 errors.push_back({name, "invalid", "Een geldig getal is vereist."});
                 continue;
             }
-            if (name == "page") page = n;
-            else page_size = std::min(n, kMaxPageSize);
+            if (name == "page")
+                page = n;
+            else
+                page_size = std::min(n, kMaxPageSize);
             continue;
         }
         const Filter* f = nullptr;
@@ -333,8 +423,30 @@ asio::awaitable<Result<Rendered>> Service::List(const Kind& kind, const http::Re
             if (candidate.param == name) f = &candidate;
         }
         if (!f) {
-            errors.push_back({"nonFieldErrors", "unknown-parameters", fmt::format("Onbekende query parameter: {}", name)});
+            errors.push_back(
+                {"nonFieldErrors", "unknown-parameters", fmt::format("Onbekende query parameter: {}", name)}
+            );
             continue;
+        }
+        std::string value = raw_value;
+        if (auto spec = param_specs_.find({kind.id, name}); spec != param_specs_.end()) {
+            if (spec->second.boolean) {
+                if (value == "true" || value == "True" || value == "1")
+                    value = "true";
+                else if (value == "false" || value == "False" || value == "0")
+                    value = "false";
+                else {
+                    errors.push_back({name, "invalid", "Kies een geldige waarde: true of false."});
+                    continue;
+                }
+            } else if (std::find(spec->second.choices.begin(), spec->second.choices.end(), value) == spec->second.choices.end()) {
+                errors.push_back(
+                    {name,
+                     "invalid_choice",
+                     fmt::format("Selecteer een geldige keuze. {} is geen beschikbare keuze.", value)}
+                );
+                continue;
+            }
         }
         auto url_uuid = [&](KindId target) -> std::optional<std::string> {
             if (!json::IsHttpUrl(value)) {
@@ -353,13 +465,18 @@ asio::awaitable<Result<Rendered>> Service::List(const Kind& kind, const http::Re
                 break;
             case FilterOp::kZaaktypeIdentificatie:
                 q.where.emplace_back(
-                    "zaaktype IN (SELECT z.uuid FROM catalogi_object z WHERE z.kind = 'zaaktype' AND z.identificatie = ?)",
+                    "zaaktype IN (SELECT z.uuid FROM catalogi_object z WHERE z.kind = 'zaaktype' AND z.identificatie = "
+                    "?)",
                     value
                 );
                 break;
             case FilterOp::kStatus:
                 if (value != "alles" && value != "concept" && value != "definitief") {
-                    errors.push_back({name, "invalid_choice", fmt::format("Selecteer een geldige keuze. {} is geen beschikbare keuze.", value)});
+                    errors.push_back(
+                        {name,
+                         "invalid_choice",
+                         fmt::format("Selecteer een geldige keuze. {} is geen beschikbare keuze.", value)}
+                    );
                 }
                 status = value;
                 break;
@@ -430,19 +547,26 @@ asio::awaitable<Result<Rendered>> Service::List(const Kind& kind, const http::Re
                         *u
                     );
                 } else if (f->column == "zaaktype_besluittypen") {
-                    q.where.emplace_back("uuid IN (SELECT dst FROM catalogi_link WHERE rel = 'besluittypen' AND src = ?)", *u);
+                    q.where.emplace_back(
+                        "uuid IN (SELECT dst FROM catalogi_link WHERE rel = 'besluittypen' AND src = ?)", *u
+                    );
                 } else {
-                    q.where.emplace_back(fmt::format("uuid IN (SELECT src FROM catalogi_link WHERE rel = '{}' AND dst = ?)", f->column), *u);
+                    q.where.emplace_back(
+                        fmt::format("uuid IN (SELECT src FROM catalogi_link WHERE rel = '{}' AND dst = ?)", f->column),
+                        *u
+                    );
                 }
                 break;
             }
         }
     }
     if (!errors.empty()) co_return Fail(Error::Validation(std::move(errors)));
-    bool has_status = std::any_of(kind.filters.begin(), kind.filters.end(), [](const Filter& f) { return f.op == FilterOp::kStatus; });
+    bool has_status = std::any_of(kind.filters.begin(), kind.filters.end(), [](const Filter& f) {
+        return f.op == FilterOp::kStatus;
+    });
     if (has_status) {
         // The OAS: without `status`, only published (definitief) objects are listed.
-        std::string_view st = status.value_or("definitief");
+        std::string st = status.value_or("definitief");
         if (st == "concept") q.raw_where.emplace_back("concept = 1");
         if (st == "definitief") q.raw_where.emplace_back("concept = 0");
     }
@@ -466,11 +590,15 @@ asio::awaitable<Result<Rendered>> Service::List(const Kind& kind, const http::Re
         return url;
     };
     std::string body = fmt::format("{{\"count\":{},\"next\":", result->count);
-    if (page < pages) json::AppendString(body, page_url(page + 1));
-    else body += "null";
+    if (page < pages)
+        json::AppendString(body, page_url(page + 1));
+    else
+        body += "null";
     body += ",\"previous\":";
-    if (page > 1) json::AppendString(body, page_url(page - 1));
-    else body += "null";
+    if (page > 1)
+        json::AppendString(body, page_url(page - 1));
+    else
+        body += "null";
     body += ",\"results\":[";
     for (std::size_t i = 0; i < rendered->size(); ++i) {
         if (i) body += ',';
@@ -504,7 +632,8 @@ asio::awaitable<Status> Service::Prepare(WriteContext& ctx, storage::Session& s)
     if (ctx.existing && kind.publishable && !ctx.existing->is_concept && !forced) {
         if (!(ctx.patch && OnlyEindeGeldigheid(*ctx.patch))) {
             co_return Fail(RuleError(
-                "nonFieldErrors", "non-concept-object",
+                "nonFieldErrors",
+                "non-concept-object",
                 fmt::format("Het is niet toegestaan om een gepubliceerd {} te wijzigen.", kind.name)
             ));
         }
@@ -514,8 +643,10 @@ asio::awaitable<Status> Service::Prepare(WriteContext& ctx, storage::Session& s)
     if (const bj::object* req_schema = Schema(schemas_, kind.request_schema)) {
         const auto& props = req_schema->at("properties").as_object();
         for (auto it = in.begin(); it != in.end();) {
-            if (!props.contains(it->key())) it = in.erase(it);
-            else ++it;
+            if (!props.contains(it->key()))
+                it = in.erase(it);
+            else
+                ++it;
         }
     }
 
@@ -548,7 +679,9 @@ asio::awaitable<Status> Service::Prepare(WriteContext& ctx, storage::Session& s)
         if (!rows) co_return Fail(rows.error());
         auto& list = refs[std::string(f.name)];
         for (const auto& [u, slot] : found) {
-            auto it = std::find_if(rows->begin(), rows->end(), [&](const Row& r) { return r.uuid == u && r.kind == f.target; });
+            auto it = std::find_if(rows->begin(), rows->end(), [&](const Row& r) {
+                return r.uuid == u && r.kind == f.target;
+            });
             if (it == rows->end()) {
                 errors.push_back({std::string(f.name), "does_not_exist", "Ongeldige hyperlink - Object bestaat niet."});
                 continue;
@@ -573,10 +706,12 @@ asio::awaitable<Status> Service::Prepare(WriteContext& ctx, storage::Session& s)
             auto& iot = refs["informatieobjecttype"];
             blocked = blocked && !iot.empty() && !iot.front().is_concept;
         }
-        if (ctx.existing && !ctx.existing->is_concept && kind.id != KindId::kZaaktypeInformatieobjecttype) blocked = true;
+        if (ctx.existing && !ctx.existing->is_concept && kind.id != KindId::kZaaktypeInformatieobjecttype)
+            blocked = true;
         if (blocked && !forced) {
             co_return Fail(RuleError(
-                "nonFieldErrors", kind.id == KindId::kZaaktypeInformatieobjecttype ? "non-concept-relation" : "non-concept-zaaktype",
+                "nonFieldErrors",
+                kind.id == KindId::kZaaktypeInformatieobjecttype ? "non-concept-relation" : "non-concept-zaaktype",
                 "Het is niet toegestaan om objecten van een gepubliceerd zaaktype te wijzigen of toe te voegen."
             ));
         }
@@ -589,11 +724,17 @@ asio::awaitable<Status> Service::Prepare(WriteContext& ctx, storage::Session& s)
         if (f.name == "catalogus" || (f.name == "zaaktype" && kind.child_of_zaaktype)) continue;
         for (const Row& target : refs[std::string(f.name)]) {
             if (target.catalogus != row.catalogus) {
-                errors.push_back({std::string(f.name), "relations-incorrect-catalogus",
-                                  "De relatie moet naar een object in dezelfde catalogus verwijzen."});
+                errors.push_back(
+                    {std::string(f.name),
+                     "relations-incorrect-catalogus",
+                     "De relatie moet naar een object in dezelfde catalogus verwijzen."}
+                );
             } else if (f.same_zaaktype && target.zaaktype != row.zaaktype) {
-                errors.push_back({std::string(f.name), "relations-incorrect-zaaktype",
-                                  "Het statustype moet bij hetzelfde zaaktype horen."});
+                errors.push_back(
+                    {std::string(f.name),
+                     "relations-incorrect-zaaktype",
+                     "Het statustype moet bij hetzelfde zaaktype horen."}
+                );
             }
         }
     }
@@ -607,8 +748,11 @@ asio::awaitable<Status> Service::Prepare(WriteContext& ctx, storage::Session& s)
             if (parent->begin_geldigheid) in["beginGeldigheid"] = *parent->begin_geldigheid;
         } else if (begin->is_string() && parent->begin_geldigheid && begin->as_string() != *parent->begin_geldigheid &&
                    begin->as_string() != StringField(parent_input, "versiedatum")) {
-            errors.push_back({"beginGeldigheid", "invalid-begin-geldigheid",
-                              "beginGeldigheid moet gelijk zijn aan de beginGeldigheid of versiedatum van het zaaktype."});
+            errors.push_back(
+                {"beginGeldigheid",
+                 "invalid-begin-geldigheid",
+                 "beginGeldigheid moet gelijk zijn aan de beginGeldigheid of versiedatum van het zaaktype."}
+            );
         }
         auto* end = in.if_contains("eindeGeldigheid");
         if ((!end || end->is_null()) && parent->einde_geldigheid && kind.id != KindId::kZaaktypeInformatieobjecttype) {
@@ -655,7 +799,12 @@ asio::awaitable<Status> Service::Prepare(WriteContext& ctx, storage::Session& s)
             if (!procestype.empty()) {
                 auto p = co_await selectielijst_.FindProcestype(procestype, ctx.base);  // ztc-001
                 if (!p) co_return Fail(p.error());
-                if (!*p) errors.push_back({"selectielijstProcestype", "bad-url", "De URL verwijst niet naar een procestype van de selectielijst."});
+                if (!*p)
+                    errors.push_back(
+                        {"selectielijstProcestype",
+                         "bad-url",
+                         "De URL verwijst niet naar een procestype van de selectielijst."}
+                    );
                 in["selectielijstProcestype"] = ToStored(procestype, ctx.base);
             }
             if (auto* tw = in.if_contains("trefwoorden"); tw && tw->is_array()) {
@@ -684,7 +833,9 @@ asio::awaitable<Status> Service::Prepare(WriteContext& ctx, storage::Session& s)
             auto rto = co_await selectielijst_.FindResultaattypeomschrijving(rto_url, ctx.base);
             if (!rto) co_return Fail(rto.error());
             if (!*rto) {
-                errors.push_back({"resultaattypeomschrijving", "bad-url", "De URL verwijst niet naar een resultaattypeomschrijving."});
+                errors.push_back(
+                    {"resultaattypeomschrijving", "bad-url", "De URL verwijst niet naar een resultaattypeomschrijving."}
+                );
             } else {
                 in["omschrijvingGeneriek"] = (*rto)->omschrijving;
                 in["resultaattypeomschrijving"] = ToStored(rto_url, ctx.base);
@@ -694,26 +845,34 @@ asio::awaitable<Status> Service::Prepare(WriteContext& ctx, storage::Session& s)
             if (!klasse) co_return Fail(klasse.error());
             std::string procestermijn;
             if (!*klasse) {
-                errors.push_back({"selectielijstklasse", "bad-url", "De URL verwijst niet naar een resultaat van de selectielijst."});
+                errors.push_back(
+                    {"selectielijstklasse", "bad-url", "De URL verwijst niet naar een resultaat van de selectielijst."}
+                );
             } else {
                 const auto& k = **klasse;
                 procestermijn = k.procestermijn;
                 bj::object parent_input = bj::parse(parent->input).as_object();
-                std::string zaaktype_procestype = FromStored(StringField(parent_input, "selectielijstProcestype"), ctx.base);
+                std::string zaaktype_procestype =
+                    FromStored(StringField(parent_input, "selectielijstProcestype"), ctx.base);
                 in["selectielijstklasse"] = ToStored(klasse_url, ctx.base);
                 if (zaaktype_procestype != k.procestype_url) {
-                    errors.push_back({"selectielijstklasse", "procestype-mismatch",
-                                      "De selectielijstklasse hoort niet bij het selectielijstProcestype van het zaaktype."});
+                    errors.push_back(
+                        {"selectielijstklasse",
+                         "procestype-mismatch",
+                         "De selectielijstklasse hoort niet bij het selectielijstProcestype van het zaaktype."}
+                    );
                 }
                 auto* nominatie = in.if_contains("archiefnominatie");
                 if (!nominatie || (nominatie->is_string() && nominatie->as_string().empty())) {
                     in["archiefnominatie"] = k.waardering;
                 }
                 auto* termijn = in.if_contains("archiefactietermijn");
-                if ((!termijn || termijn->is_null()) && !k.bewaartermijn.empty()) in["archiefactietermijn"] = k.bewaartermijn;
+                if ((!termijn || termijn->is_null()) && !k.bewaartermijn.empty())
+                    in["archiefactietermijn"] = k.bewaartermijn;
             }
             if (auto* b = in.if_contains("brondatumArchiefprocedure"); b && b->is_object()) {
-                for (auto& e : CheckBrondatumArchiefprocedure(b->as_object(), procestermijn)) errors.push_back(std::move(e));
+                for (auto& e : CheckBrondatumArchiefprocedure(b->as_object(), procestermijn))
+                    errors.push_back(std::move(e));
             }
             break;
         }
@@ -728,11 +887,14 @@ asio::awaitable<Status> Service::Prepare(WriteContext& ctx, storage::Session& s)
         if (!versions) co_return Fail(versions.error());
         for (const Row& v : *versions) {
             if (PeriodsOverlap(
-                    v.begin_geldigheid.value_or(""), v.einde_geldigheid.value_or(""), row.begin_geldigheid.value_or(""),
+                    v.begin_geldigheid.value_or(""),
+                    v.einde_geldigheid.value_or(""),
+                    row.begin_geldigheid.value_or(""),
                     row.einde_geldigheid.value_or("")
                 )) {
                 co_return Fail(RuleError(
-                    "beginGeldigheid", "overlap",
+                    "beginGeldigheid",
+                    "overlap",
                     fmt::format("Dit {} komt al voor binnen de catalogus en opgegeven geldigheidsperiode.", kind.name)
                 ));
             }
@@ -760,8 +922,12 @@ asio::awaitable<Status> Service::Prepare(WriteContext& ctx, storage::Session& s)
 }
 
 asio::awaitable<Result<std::string>> Service::Write(
-    const Kind& kind, bj::object input, const std::optional<Row>& existing, const std::string& base_url,
-    const auth::Principal* principal, std::optional<bj::object> patch
+    const Kind& kind,
+    bj::object input,
+    const std::optional<Row>& existing,
+    const std::string& base_url,
+    const auth::Principal* principal,
+    std::optional<bj::object> patch
 ) {
     WriteContext ctx{kind, std::move(input), existing, base_url, principal, std::move(patch), {}, {}};
     auto st = co_await store_.db().Transaction([&](storage::Session& s) -> asio::awaitable<Status> {
@@ -793,7 +959,9 @@ asio::awaitable<Result<Rendered>> Service::Create(const Kind& kind, const http::
     if (!in) co_return Fail(in.error());
     auto problems = schemas_.Validate(kind.request_schema, *in, false);
     if (!problems.empty()) co_return Fail(Error::Validation(std::move(problems)));
-    auto uuid = co_await Write(kind, std::move(*in), std::nullopt, req.base_url, req.principal ? &*req.principal : nullptr, std::nullopt);
+    auto uuid = co_await Write(
+        kind, std::move(*in), std::nullopt, req.base_url, req.principal ? &*req.principal : nullptr, std::nullopt
+    );
     if (!uuid) co_return Fail(uuid.error());
     auto row = co_await store_.Get(nullptr, *uuid);
     if (!row || !*row) co_return Fail(row ? Error::Internal("object vanished after create") : row.error());
@@ -814,7 +982,8 @@ asio::awaitable<Result<Rendered>> Service::Update(const Kind& kind, const http::
     std::optional<bj::object> patch;
     bj::object full;
     if (partial) {
-        auto problems = schemas_.Validate(kind.patch_schema.empty() ? kind.request_schema : kind.patch_schema, *in, true);
+        auto problems =
+            schemas_.Validate(kind.patch_schema.empty() ? kind.request_schema : kind.patch_schema, *in, true);
         if (!problems.empty()) co_return Fail(Error::Validation(std::move(problems)));
         // PATCH = the stored request with the given fields replaced, then checked as a whole.
         full = bj::parse(json::ExpandBase((*existing)->input, req.base_url)).as_object();
@@ -825,7 +994,9 @@ asio::awaitable<Result<Rendered>> Service::Update(const Kind& kind, const http::
     }
     auto problems = schemas_.Validate(kind.request_schema, full, false);
     if (!problems.empty()) co_return Fail(Error::Validation(std::move(problems)));
-    auto done = co_await Write(kind, std::move(full), **existing, req.base_url, req.principal ? &*req.principal : nullptr, std::move(patch));
+    auto done = co_await Write(
+        kind, std::move(full), **existing, req.base_url, req.principal ? &*req.principal : nullptr, std::move(patch)
+    );
     if (!done) co_return Fail(done.error());
     auto row = co_await store_.Get(nullptr, uuid);
     if (!row || !*row) co_return Fail(row ? Error::NotFound() : row.error());
@@ -846,8 +1017,12 @@ asio::awaitable<Status> Service::Delete(const Kind& kind, const http::Request& r
         const Row& r = **row;
         if (!forced && r.kind != KindId::kZaaktypeInformatieobjecttype && !r.is_concept) {
             co_return Fail(RuleError(
-                "nonFieldErrors", kind.publishable ? "non-concept-object" : "non-concept-zaaktype",
-                fmt::format("Het is niet toegestaan om een gepubliceerd {} te verwijderen.", kind.publishable ? kind.name : "zaaktype")
+                "nonFieldErrors",
+                kind.publishable ? "non-concept-object" : "non-concept-zaaktype",
+                fmt::format(
+                    "Het is niet toegestaan om een gepubliceerd {} te verwijderen.",
+                    kind.publishable ? kind.name : "zaaktype"
+                )
             ));
         }
         if (!forced && r.kind == KindId::kZaaktypeInformatieobjecttype && !r.is_concept) {
@@ -856,8 +1031,11 @@ asio::awaitable<Status> Service::Delete(const Kind& kind, const http::Request& r
             auto iots = co_await store_.GetMany(&s, *iot);
             if (!iots) co_return Fail(iots.error());
             if (!iots->empty() && !iots->front().is_concept) {
-                co_return Fail(RuleError("nonFieldErrors", "non-concept-relation",
-                                         "Het is niet toegestaan om een relatie tussen gepubliceerde typen te verwijderen."));
+                co_return Fail(RuleError(
+                    "nonFieldErrors",
+                    "non-concept-relation",
+                    "Het is niet toegestaan om een relatie tussen gepubliceerde typen te verwijderen."
+                ));
             }
         }
         auto referrers = co_await store_.Referrers(s, r);
@@ -875,7 +1053,8 @@ asio::awaitable<Status> Service::Delete(const Kind& kind, const http::Request& r
             }
             if (relname == "catalogus") continue;
             co_return Fail(RuleError(
-                "nonFieldErrors", "in-use",
+                "nonFieldErrors",
+                "in-use",
                 fmt::format("Dit object wordt nog gebruikt door een {} ({}) en kan niet verwijderd worden.", k, relname)
             ));
         }
@@ -910,7 +1089,9 @@ asio::awaitable<Status> Service::PublishUuid(const Kind& kind, const std::string
             if (!bt_rows) co_return Fail(bt_rows.error());
             for (const Row& bt : *bt_rows) {
                 if (bt.is_concept) {
-                    errors.push_back({"besluittypen", "concept-relation", "Alle besluittypen moeten gepubliceerd zijn."});
+                    errors.push_back(
+                        {"nonFieldErrors", "concept-relation", "Alle besluittypen moeten gepubliceerd zijn."}
+                    );
                     break;
                 }
             }
@@ -926,7 +1107,9 @@ asio::awaitable<Status> Service::PublishUuid(const Kind& kind, const std::string
             if (!iot_rows) co_return Fail(iot_rows.error());
             for (const Row& iot : *iot_rows) {
                 if (iot.is_concept) {
-                    errors.push_back({"informatieobjecttypen", "concept-relation", "Alle informatieobjecttypen moeten gepubliceerd zijn."});
+                    errors.push_back(
+                        {"nonFieldErrors", "concept-relation", "Alle informatieobjecttypen moeten gepubliceerd zijn."}
+                    );
                     break;
                 }
             }
@@ -936,7 +1119,9 @@ asio::awaitable<Status> Service::PublishUuid(const Kind& kind, const std::string
     });
 }
 
-asio::awaitable<Result<std::string>> Service::CreateFromJson(const Kind& kind, const std::string& body, const std::string& base_url) {
+asio::awaitable<Result<std::string>> Service::CreateFromJson(
+    const Kind& kind, const std::string& body, const std::string& base_url
+) {
     auto in = ParseObject(body);
     if (!in) co_return Fail(in.error());
     auto problems = schemas_.Validate(kind.request_schema, *in, false);

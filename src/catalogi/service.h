@@ -21,9 +21,8 @@ struct Rendered {
 };
 
 class Service {
-public:
-    Service(Store& store, const json::SchemaSet& schemas, referentielijsten::Lookup& selectielijst)
-        : store_(store), schemas_(schemas), selectielijst_(selectielijst) {}
+  public:
+    Service(Store& store, const json::SchemaSet& schemas, referentielijsten::Lookup& selectielijst);
 
     asio::awaitable<Result<Rendered>> Retrieve(const Kind& kind, const http::Request& req);
     asio::awaitable<Result<Rendered>> List(const Kind& kind, const http::Request& req);
@@ -44,13 +43,24 @@ public:
     );
     asio::awaitable<Status> PublishUuid(const Kind& kind, const std::string& uuid, const std::string& base_url);
 
-private:
+  private:
     struct WriteContext;
     asio::awaitable<Result<std::string>> Write(
-        const Kind& kind, boost::json::object input, const std::optional<Row>& existing, const std::string& base_url,
-        const auth::Principal* principal, std::optional<boost::json::object> patch
+        const Kind& kind,
+        boost::json::object input,
+        const std::optional<Row>& existing,
+        const std::string& base_url,
+        const auth::Principal* principal,
+        std::optional<boost::json::object> patch
     );
     asio::awaitable<Status> Prepare(WriteContext& ctx, storage::Session& s);
+
+    //! What the OAS says of a list filter's value: its enum, or that it is a boolean.
+    struct ParamSpec {
+        std::vector<std::string> choices;
+        bool boolean = false;
+    };
+    std::map<std::pair<KindId, std::string>, ParamSpec> param_specs_;
 
     Store& store_;
     const json::SchemaSet& schemas_;

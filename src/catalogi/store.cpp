@@ -117,7 +117,9 @@ asio::awaitable<Result<std::vector<Row>>> Store::GetMany(storage::Session* s, co
     co_return out;
 }
 
-asio::awaitable<Result<Page>> Store::List(const Kind& kind, const ListQuery& q, std::int64_t page, std::int64_t page_size) {
+asio::awaitable<Result<Page>> Store::List(
+    const Kind& kind, const ListQuery& q, std::int64_t page, std::int64_t page_size
+) {
     std::string where = "kind = $1";
     storage::Params params{std::string(kind.name)};
     for (const auto& [cond, param] : q.where) {
@@ -173,7 +175,8 @@ asio::awaitable<Result<Related>> Store::LoadRelated(storage::Session* s, const s
         auto r = co_await Run(
             s,
             fmt::format(
-                "SELECT l.dst, o.kind, o.uuid, l.rel, o.omschrijving FROM catalogi_link l JOIN catalogi_object o ON o.uuid = l.src "
+                "SELECT l.dst, o.kind, o.uuid, l.rel, o.omschrijving FROM catalogi_link l JOIN catalogi_object o ON "
+                "o.uuid = l.src "
                 "WHERE {} ORDER BY o.created_at, o.uuid",
                 storage::InList(d, "l.dst", 1)
             ),
@@ -188,7 +191,8 @@ asio::awaitable<Result<Related>> Store::LoadRelated(storage::Session* s, const s
         auto r = co_await Run(
             s,
             fmt::format(
-                "SELECT l.src, l.rel, l.dst, o.omschrijving FROM catalogi_link l JOIN catalogi_object o ON o.uuid = l.dst "
+                "SELECT l.src, l.rel, l.dst, o.omschrijving FROM catalogi_link l JOIN catalogi_object o ON o.uuid = "
+                "l.dst "
                 "WHERE {} ORDER BY l.src, l.rel, l.position",
                 storage::InList(d, "l.src", 1)
             ),
@@ -268,31 +272,35 @@ asio::awaitable<Result<Related>> Store::LoadRelated(storage::Session* s, const s
 asio::awaitable<Status> Store::Insert(storage::Session& s, const Row& row, const std::vector<Link>& links) {
     auto r = co_await s.Query(
         fmt::format(
-            "INSERT INTO catalogi_object ({}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)",
+            "INSERT INTO catalogi_object ({}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, "
+            "$15, $16)",
             kColumns
         ),
-        storage::MakeParams(row.uuid,
-         std::string(GetKind(row.kind).name),
-         Nullable(row.catalogus),
-         Nullable(row.zaaktype),
-         std::int64_t{row.is_concept ? 1 : 0},
-         row.identificatie,
-         row.omschrijving,
-         Opt(row.begin_geldigheid),
-         Opt(row.einde_geldigheid),
-         row.attr1,
-         row.attr2,
-         row.attr3,
-         row.volgnummer ? storage::Param(*row.volgnummer) : storage::Param(nullptr),
-         row.input,
-         row.doc,
-         row.created_at)
+        storage::MakeParams(
+            row.uuid,
+            std::string(GetKind(row.kind).name),
+            Nullable(row.catalogus),
+            Nullable(row.zaaktype),
+            std::int64_t{row.is_concept ? 1 : 0},
+            row.identificatie,
+            row.omschrijving,
+            Opt(row.begin_geldigheid),
+            Opt(row.einde_geldigheid),
+            row.attr1,
+            row.attr2,
+            row.attr3,
+            row.volgnummer ? storage::Param(*row.volgnummer) : storage::Param(nullptr),
+            row.input,
+            row.doc,
+            row.created_at
+        )
     );
     if (!r) co_return Fail(r.error());
     std::int64_t pos = 0;
     for (const auto& l : links) {
         auto lr = co_await s.Query(
-            "INSERT INTO catalogi_link (src, rel, position, dst) VALUES ($1, $2, $3, $4)", storage::MakeParams(row.uuid, l.rel, pos++, l.dst)
+            "INSERT INTO catalogi_link (src, rel, position, dst) VALUES ($1, $2, $3, $4)",
+            storage::MakeParams(row.uuid, l.rel, pos++, l.dst)
         );
         if (!lr) co_return Fail(lr.error());
     }
@@ -301,23 +309,26 @@ asio::awaitable<Status> Store::Insert(storage::Session& s, const Row& row, const
 
 asio::awaitable<Status> Store::Update(storage::Session& s, const Row& row, const std::vector<Link>& links) {
     auto r = co_await s.Query(
-        "UPDATE catalogi_object SET catalogus = $2, zaaktype = $3, concept = $4, identificatie = $5, omschrijving = $6, "
+        "UPDATE catalogi_object SET catalogus = $2, zaaktype = $3, concept = $4, identificatie = $5, omschrijving = "
+        "$6, "
         "begin_geldigheid = $7, einde_geldigheid = $8, attr1 = $9, attr2 = $10, attr3 = $11, volgnummer = $12, "
         "input = $13, doc = $14 WHERE uuid = $1",
-        storage::MakeParams(row.uuid,
-         Nullable(row.catalogus),
-         Nullable(row.zaaktype),
-         std::int64_t{row.is_concept ? 1 : 0},
-         row.identificatie,
-         row.omschrijving,
-         Opt(row.begin_geldigheid),
-         Opt(row.einde_geldigheid),
-         row.attr1,
-         row.attr2,
-         row.attr3,
-         row.volgnummer ? storage::Param(*row.volgnummer) : storage::Param(nullptr),
-         row.input,
-         row.doc)
+        storage::MakeParams(
+            row.uuid,
+            Nullable(row.catalogus),
+            Nullable(row.zaaktype),
+            std::int64_t{row.is_concept ? 1 : 0},
+            row.identificatie,
+            row.omschrijving,
+            Opt(row.begin_geldigheid),
+            Opt(row.einde_geldigheid),
+            row.attr1,
+            row.attr2,
+            row.attr3,
+            row.volgnummer ? storage::Param(*row.volgnummer) : storage::Param(nullptr),
+            row.input,
+            row.doc
+        )
     );
     if (!r) co_return Fail(r.error());
     auto del = co_await s.Query("DELETE FROM catalogi_link WHERE src = $1", storage::MakeParams(row.uuid));
@@ -325,13 +336,17 @@ asio::awaitable<Status> Store::Update(storage::Session& s, const Row& row, const
     std::int64_t pos = 0;
     for (const auto& l : links) {
         auto lr = co_await s.Query(
-            "INSERT INTO catalogi_link (src, rel, position, dst) VALUES ($1, $2, $3, $4)", storage::MakeParams(row.uuid, l.rel, pos++, l.dst)
+            "INSERT INTO catalogi_link (src, rel, position, dst) VALUES ($1, $2, $3, $4)",
+            storage::MakeParams(row.uuid, l.rel, pos++, l.dst)
         );
         if (!lr) co_return Fail(lr.error());
     }
     if (row.kind == KindId::kZaaktype) {
         // Children carry the catalogus of their zaaktype for filtering.
-        auto c = co_await s.Query("UPDATE catalogi_object SET catalogus = $2 WHERE zaaktype = $1", storage::MakeParams(row.uuid, row.catalogus));
+        auto c = co_await s.Query(
+            "UPDATE catalogi_object SET catalogus = $2 WHERE zaaktype = $1",
+            storage::MakeParams(row.uuid, row.catalogus)
+        );
         if (!c) co_return Fail(c.error());
     }
     co_return Status{};
@@ -340,7 +355,8 @@ asio::awaitable<Status> Store::Update(storage::Session& s, const Row& row, const
 asio::awaitable<Status> Store::Delete(storage::Session& s, const Row& row) {
     if (row.kind == KindId::kZaaktype) {
         auto l = co_await s.Query(
-            "DELETE FROM catalogi_link WHERE src IN (SELECT uuid FROM catalogi_object WHERE zaaktype = $1)", storage::MakeParams(row.uuid)
+            "DELETE FROM catalogi_link WHERE src IN (SELECT uuid FROM catalogi_object WHERE zaaktype = $1)",
+            storage::MakeParams(row.uuid)
         );
         if (!l) co_return Fail(l.error());
         auto c = co_await s.Query("DELETE FROM catalogi_object WHERE zaaktype = $1", storage::MakeParams(row.uuid));
@@ -354,7 +370,9 @@ asio::awaitable<Status> Store::Delete(storage::Session& s, const Row& row) {
 }
 
 asio::awaitable<Status> Store::Publish(storage::Session& s, const Row& row) {
-    auto r = co_await s.Query("UPDATE catalogi_object SET concept = 0 WHERE uuid = $1 OR zaaktype = $1", storage::MakeParams(row.uuid));
+    auto r = co_await s.Query(
+        "UPDATE catalogi_object SET concept = 0 WHERE uuid = $1 OR zaaktype = $1", storage::MakeParams(row.uuid)
+    );
     if (!r) co_return Fail(r.error());
     co_return Status{};
 }
@@ -374,10 +392,15 @@ asio::awaitable<Result<std::vector<std::tuple<std::string, std::string, std::str
 }
 
 asio::awaitable<Result<std::vector<Row>>> Store::Versions(
-    storage::Session& s, KindId kind, const std::string& catalogus, const std::string& key, const std::string& except_uuid
+    storage::Session& s,
+    KindId kind,
+    const std::string& catalogus,
+    const std::string& key,
+    const std::string& except_uuid
 ) {
     static const std::string sql = fmt::format(
-        "SELECT {} FROM catalogi_object WHERE kind = $1 AND catalogus = $2 AND identificatie = $3 AND uuid <> $4", kColumns
+        "SELECT {} FROM catalogi_object WHERE kind = $1 AND catalogus = $2 AND identificatie = $3 AND uuid <> $4",
+        kColumns
     );
     auto r = co_await s.Query(sql, storage::MakeParams(std::string(GetKind(kind).name), catalogus, key, except_uuid));
     if (!r) co_return Fail(r.error());
@@ -386,9 +409,12 @@ asio::awaitable<Result<std::vector<Row>>> Store::Versions(
     co_return out;
 }
 
-asio::awaitable<Result<std::vector<Row>>> Store::Children(storage::Session* s, KindId kind, const std::string& zaaktype) {
-    static const std::string sql =
-        fmt::format("SELECT {} FROM catalogi_object WHERE zaaktype = $1 AND kind = $2 ORDER BY created_at, uuid", kColumns);
+asio::awaitable<Result<std::vector<Row>>> Store::Children(
+    storage::Session* s, KindId kind, const std::string& zaaktype
+) {
+    static const std::string sql = fmt::format(
+        "SELECT {} FROM catalogi_object WHERE zaaktype = $1 AND kind = $2 ORDER BY created_at, uuid", kColumns
+    );
     auto r = co_await Run(s, sql, storage::MakeParams(zaaktype, std::string(GetKind(kind).name)));
     if (!r) co_return Fail(r.error());
     std::vector<Row> out;
@@ -396,8 +422,14 @@ asio::awaitable<Result<std::vector<Row>>> Store::Children(storage::Session* s, K
     co_return out;
 }
 
-asio::awaitable<Result<std::vector<std::string>>> Store::Targets(storage::Session* s, const std::string& src, std::string_view rel) {
-    auto r = co_await Run(s, "SELECT dst FROM catalogi_link WHERE src = $1 AND rel = $2 ORDER BY position", storage::MakeParams(src, std::string(rel)));
+asio::awaitable<Result<std::vector<std::string>>> Store::Targets(
+    storage::Session* s, const std::string& src, std::string_view rel
+) {
+    auto r = co_await Run(
+        s,
+        "SELECT dst FROM catalogi_link WHERE src = $1 AND rel = $2 ORDER BY position",
+        storage::MakeParams(src, std::string(rel))
+    );
     if (!r) co_return Fail(r.error());
     std::vector<std::string> out;
     for (std::size_t i = 0; i < r->size(); ++i) out.push_back(r->Text(i, 0));

@@ -43,7 +43,7 @@ struct Link {
 //! One list request after parsing its query parameters.
 struct ListQuery {
     std::vector<std::pair<std::string, storage::Param>> where;  // SQL condition with a single `?` → param
-    std::vector<std::string> raw_where;                          // conditions without a parameter
+    std::vector<std::string> raw_where;                         // conditions without a parameter
 };
 
 struct Page {
@@ -68,7 +68,7 @@ struct Related {
 };
 
 class Store {
-public:
+  public:
     explicit Store(storage::Database& db) : db_(db) {}
     static std::vector<storage::Migration> Migrations();
 
@@ -93,17 +93,23 @@ public:
     );
     //! Versions of the same type in the same catalogus (same version key), other than `except_uuid`.
     asio::awaitable<Result<std::vector<Row>>> Versions(
-        storage::Session& s, KindId kind, const std::string& catalogus, const std::string& key, const std::string& except_uuid
+        storage::Session& s,
+        KindId kind,
+        const std::string& catalogus,
+        const std::string& key,
+        const std::string& except_uuid
     );
     //! Children of a zaaktype of one kind.
     asio::awaitable<Result<std::vector<Row>>> Children(storage::Session* s, KindId kind, const std::string& zaaktype);
     //! The uuids `src` links to under `rel`.
-    asio::awaitable<Result<std::vector<std::string>>> Targets(storage::Session* s, const std::string& src, std::string_view rel);
+    asio::awaitable<Result<std::vector<std::string>>> Targets(
+        storage::Session* s, const std::string& src, std::string_view rel
+    );
 
     //! Next number for generated identificaties (per kind).
     asio::awaitable<Result<std::int64_t>> NextNumber(storage::Session& s, std::string_view name);
 
-private:
+  private:
     asio::awaitable<Result<storage::Rows>> Run(storage::Session* s, std::string_view sql, storage::Params params);
     storage::Database& db_;
 };

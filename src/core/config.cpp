@@ -75,8 +75,7 @@ Result<Config> ParseServeArgs(const std::vector<std::string>& args) {
             if (a == "--db") c.db_url = *v;
             if (a == "--public-url") c.server.public_base_url = *v;
             if (a == "--referentielijsten-url") c.referentielijsten_url = *v;
-        } else if (a == "--port" || a == "--threads" || a == "--body-limit" || a == "--jwt-leeway" || a == "--jwt-max-age" ||
-                   a == "--db-connections") {
+        } else if (a == "--port" || a == "--threads" || a == "--body-limit" || a == "--jwt-leeway" || a == "--jwt-max-age" || a == "--db-connections") {
             auto n = number();
             if (!n) return Fail(n.error());
             if (a == "--port") c.server.port = static_cast<int>(*n);

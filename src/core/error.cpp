@@ -21,14 +21,17 @@ Error Error::BadRequest(std::string code, std::string detail) {
     return Error{400, std::move(code), "Bad request.", std::move(detail), {}};
 }
 
-Error Error::NotFound(std::string detail) { return Error{404, "not_found", "Niet gevonden.", std::move(detail), {}}; }
+Error Error::NotFound(std::string detail) {
+    return Error{404, "not_found", "Niet gevonden.", std::move(detail), {}};
+}
 
 Error Error::Unauthenticated(std::string detail) {
     return Error{401, "not_authenticated", "Authenticatiegegevens zijn niet opgegeven.", std::move(detail), {}};
 }
 
 Error Error::Forbidden(std::string detail) {
-    return Error{403, "permission_denied", "U heeft geen toestemming om deze actie uit te voeren.", std::move(detail), {}};
+    return Error{
+        403, "permission_denied", "U heeft geen toestemming om deze actie uit te voeren.", std::move(detail), {}};
 }
 
 Error Error::Internal(std::string detail) {

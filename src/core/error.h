@@ -38,6 +38,8 @@ template <class T>
 using Result = tl::expected<T, Error>;
 using Status = tl::expected<void, Error>;
 
-inline tl::unexpected<Error> Fail(Error e) { return tl::unexpected<Error>(std::move(e)); }
+inline tl::unexpected<Error> Fail(Error e) {
+    return tl::unexpected<Error>(std::move(e));
+}
 
 }  // namespace thorbecke

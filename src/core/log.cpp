@@ -15,18 +15,28 @@ std::atomic<bool> g_access{true};
 
 std::string_view LevelName(Level l) {
     switch (l) {
-        case Level::kDebug: return "debug";
-        case Level::kInfo: return "info";
-        case Level::kWarn: return "warn";
-        case Level::kError: return "error";
+        case Level::kDebug:
+            return "debug";
+        case Level::kInfo:
+            return "info";
+        case Level::kWarn:
+            return "warn";
+        case Level::kError:
+            return "error";
     }
     return "info";
 }
 }  // namespace
 
-void SetLevel(Level level) { g_level = level; }
-void SetAccessLog(bool enabled) { g_access = enabled; }
-bool AccessLogEnabled() { return g_access; }
+void SetLevel(Level level) {
+    g_level = level;
+}
+void SetAccessLog(bool enabled) {
+    g_access = enabled;
+}
+bool AccessLogEnabled() {
+    return g_access;
+}
 
 void Write(Level level, std::string_view message, const Fields& fields) {
     if (level < g_level.load()) return;

@@ -16,8 +16,14 @@ bool AccessLogEnabled();
 using Fields = std::vector<std::pair<std::string_view, std::string_view>>;
 void Write(Level level, std::string_view message, const Fields& fields = {});
 
-inline void Info(std::string_view m, const Fields& f = {}) { Write(Level::kInfo, m, f); }
-inline void Warn(std::string_view m, const Fields& f = {}) { Write(Level::kWarn, m, f); }
-inline void Error(std::string_view m, const Fields& f = {}) { Write(Level::kError, m, f); }
+inline void Info(std::string_view m, const Fields& f = {}) {
+    Write(Level::kInfo, m, f);
+}
+inline void Warn(std::string_view m, const Fields& f = {}) {
+    Write(Level::kWarn, m, f);
+}
+inline void Error(std::string_view m, const Fields& f = {}) {
+    Write(Level::kError, m, f);
+}
 
 }  // namespace thorbecke::log

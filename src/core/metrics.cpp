@@ -53,7 +53,11 @@ std::string Metrics::Render() const {
     for (const auto& [key, s] : merged) {
         const auto& [method, route, status] = key;
         out += fmt::format(
-            "thorbecke_http_requests_total{{method=\"{}\",route=\"{}\",status=\"{}\"}} {}\n", method, route, status, s.count
+            "thorbecke_http_requests_total{{method=\"{}\",route=\"{}\",status=\"{}\"}} {}\n",
+            method,
+            route,
+            status,
+            s.count
         );
     }
     // Latency per route (summed over methods and statuses).
@@ -69,10 +73,15 @@ std::string Metrics::Render() const {
     for (const auto& [route, s] : per_route) {
         for (std::size_t i = 0; i < kBuckets.size(); ++i) {
             out += fmt::format(
-                "thorbecke_http_request_duration_seconds_bucket{{route=\"{}\",le=\"{}\"}} {}\n", route, kBuckets[i], s.buckets[i]
+                "thorbecke_http_request_duration_seconds_bucket{{route=\"{}\",le=\"{}\"}} {}\n",
+                route,
+                kBuckets[i],
+                s.buckets[i]
             );
         }
-        out += fmt::format("thorbecke_http_request_duration_seconds_bucket{{route=\"{}\",le=\"+Inf\"}} {}\n", route, s.count);
+        out += fmt::format(
+            "thorbecke_http_request_duration_seconds_bucket{{route=\"{}\",le=\"+Inf\"}} {}\n", route, s.count
+        );
         out += fmt::format("thorbecke_http_request_duration_seconds_sum{{route=\"{}\"}} {}\n", route, s.sum);
         out += fmt::format("thorbecke_http_request_duration_seconds_count{{route=\"{}\"}} {}\n", route, s.count);
     }

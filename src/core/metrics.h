@@ -14,9 +14,9 @@
 namespace thorbecke {
 
 class Metrics {
-public:
-    static constexpr std::array<double, 12> kBuckets = {0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025,
-                                                        0.05,   0.1,   0.25,   0.5,   1.0,  2.5};
+  public:
+    static constexpr std::array<double, 12> kBuckets = {
+        0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5};
 
     //! Records one finished request. `route` is the route pattern (bounded cardinality), not the path.
     void Record(std::string_view method, std::string_view route, int status, double seconds);
@@ -28,7 +28,7 @@ public:
     //! Text exposition format 0.0.4.
     std::string Render() const;
 
-private:
+  private:
     struct Series {
         std::uint64_t count = 0;
         double sum = 0;

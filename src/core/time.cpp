@@ -26,15 +26,17 @@ std::optional<std::chrono::year_month_day> ParseDate(std::string_view s) {
     if (s.size() != 10 || s[4] != '-' || s[7] != '-') return std::nullopt;
     if (!Digits(s, 0, 4, y) || !Digits(s, 5, 2, m) || !Digits(s, 8, 2, d)) return std::nullopt;
     std::chrono::year_month_day ymd{
-        std::chrono::year{y}, std::chrono::month{static_cast<unsigned>(m)}, std::chrono::day{static_cast<unsigned>(d)}
-    };
+        std::chrono::year{y}, std::chrono::month{static_cast<unsigned>(m)}, std::chrono::day{static_cast<unsigned>(d)}};
     if (!ymd.ok()) return std::nullopt;
     return ymd;
 }
 
 std::string FormatDate(std::chrono::year_month_day d) {
     return fmt::format(
-        "{:04}-{:02}-{:02}", static_cast<int>(d.year()), static_cast<unsigned>(d.month()), static_cast<unsigned>(d.day())
+        "{:04}-{:02}-{:02}",
+        static_cast<int>(d.year()),
+        static_cast<unsigned>(d.month()),
+        static_cast<unsigned>(d.day())
     );
 }
 
@@ -105,19 +107,27 @@ std::optional<Duration> ParseDuration(std::string_view s) {
         }
         if (frac && !(time && unit == 'S')) return std::nullopt;
         if (!time) {
-            if (unit == 'Y') d.years = whole;
-            else if (unit == 'M') d.months = whole;
-            else if (unit == 'W') d.weeks = whole;
-            else if (unit == 'D') d.days = whole;
-            else return std::nullopt;
+            if (unit == 'Y')
+                d.years = whole;
+            else if (unit == 'M')
+                d.months = whole;
+            else if (unit == 'W')
+                d.weeks = whole;
+            else if (unit == 'D')
+                d.days = whole;
+            else
+                return std::nullopt;
         } else {
-            if (unit == 'H') d.hours = whole;
-            else if (unit == 'M') d.minutes = whole;
+            if (unit == 'H')
+                d.hours = whole;
+            else if (unit == 'M')
+                d.minutes = whole;
             else if (unit == 'S') {
                 for (char& c : num)
                     if (c == ',') c = '.';
                 d.seconds = std::strtod(num.c_str(), nullptr);
-            } else return std::nullopt;
+            } else
+                return std::nullopt;
         }
         any = true;
     }

@@ -7,9 +7,9 @@
 #include <tuple>
 #include <utility>
 
+#include <fmt/format.h>
 #include <boost/json/parse.hpp>
 #include <boost/json/value.hpp>
-#include <fmt/format.h>
 
 #include "core/json/json.h"
 #include "core/uuid.h"
@@ -21,10 +21,14 @@ namespace bj = boost::json;
 
 std::string_view CollectionName(Kind kind) {
     switch (kind) {
-        case Kind::kProcestype: return "procestypen";
-        case Kind::kResultaat: return "resultaten";
-        case Kind::kResultaattypeomschrijving: return "resultaattypeomschrijvingen";
-        case Kind::kCommunicatiekanaal: return "communicatiekanalen";
+        case Kind::kProcestype:
+            return "procestypen";
+        case Kind::kResultaat:
+            return "resultaten";
+        case Kind::kResultaattypeomschrijving:
+            return "resultaattypeomschrijvingen";
+        case Kind::kCommunicatiekanaal:
+            return "communicatiekanalen";
     }
     return "";
 }
@@ -108,7 +112,7 @@ void AppendStringField(std::string& out, std::string_view key, std::string_view 
 
 // Reads the `fields` of one fixture record; the first fault is kept with the record it was found in.
 class FieldReader {
-public:
+  public:
     FieldReader(const bj::object& fields, std::string where) : fields_(fields), where_(std::move(where)) {}
 
     std::string String(std::string_view key) {
@@ -174,7 +178,7 @@ public:
     }
     [[nodiscard]] const std::string& error() const { return error_; }
 
-private:
+  private:
     // The base marker inside data text would be expanded as if it were a URL.
     std::string Checked(std::string_view key, std::string value) {
         if (value.find(json::kBaseMarkerChar) != std::string::npos) {
@@ -384,9 +388,11 @@ Result<Catalog> Catalog::Parse(
         auto g = rs_by_pk.find(*row.generiek_pk);
         // A specifiek resultaat hangs under a generiek one of the same procestype (one level deep).
         if (g == rs_by_pk.end() || rss[g->second].generiek_pk || rss[g->second].pt != row.pt) {
-            return Fail(DataError(fmt::format("resultaat pk={}: generiek_resultaat is not a generiek resultaat "
-                                              "of the same procestype",
-                                              row.pk)));
+            return Fail(DataError(fmt::format(
+                "resultaat pk={}: generiek_resultaat is not a generiek resultaat "
+                "of the same procestype",
+                row.pk
+            )));
         }
         row.generiek_nummer = rss[g->second].r.nummer;
         row.r.volledig_nummer = fmt::format("{}.{}.{}", pt_nummer, row.generiek_nummer, row.r.nummer);
@@ -424,7 +430,8 @@ Result<Catalog> Catalog::Parse(
         }
     );
 
-    for (const Procestype& p : catalog.procestypen_) catalog.stored_[Index(Kind::kProcestype)].push_back(RenderProcestype(p));
+    for (const Procestype& p : catalog.procestypen_)
+        catalog.stored_[Index(Kind::kProcestype)].push_back(RenderProcestype(p));
     for (const auto& o : catalog.omschrijvingen_) {
         catalog.stored_[Index(Kind::kResultaattypeomschrijving)].push_back(RenderOmschrijving(o));
     }
@@ -447,12 +454,15 @@ Result<Catalog> Catalog::LoadEmbedded() {
 }
 
 void Catalog::BuildIndexes() {
-    for (std::size_t i = 0; i < procestypen_.size(); ++i) by_uuid_[Index(Kind::kProcestype)].emplace(procestypen_[i].uuid, i);
-    for (std::size_t i = 0; i < resultaten_.size(); ++i) by_uuid_[Index(Kind::kResultaat)].emplace(resultaten_[i].uuid, i);
+    for (std::size_t i = 0; i < procestypen_.size(); ++i)
+        by_uuid_[Index(Kind::kProcestype)].emplace(procestypen_[i].uuid, i);
+    for (std::size_t i = 0; i < resultaten_.size(); ++i)
+        by_uuid_[Index(Kind::kResultaat)].emplace(resultaten_[i].uuid, i);
     for (std::size_t i = 0; i < omschrijvingen_.size(); ++i) {
         by_uuid_[Index(Kind::kResultaattypeomschrijving)].emplace(omschrijvingen_[i].uuid, i);
     }
-    for (std::size_t i = 0; i < kanalen_.size(); ++i) by_uuid_[Index(Kind::kCommunicatiekanaal)].emplace(kanalen_[i].uuid, i);
+    for (std::size_t i = 0; i < kanalen_.size(); ++i)
+        by_uuid_[Index(Kind::kCommunicatiekanaal)].emplace(kanalen_[i].uuid, i);
 }
 
 std::optional<std::size_t> Catalog::Find(Kind kind, std::string_view uuid) const {

@@ -48,8 +48,9 @@ struct Resultaat {
     std::string uuid;
     std::string procestype_url;
     int nummer = 0;
-    std::string volledig_nummer;  // "<procestype>.<nummer>", for a specifiek resultaat "<procestype>.<generiek>.<nummer>"
-    bool generiek = true;         // false: a specifiek resultaat under a generiek one
+    std::string
+        volledig_nummer;   // "<procestype>.<nummer>", for a specifiek resultaat "<procestype>.<generiek>.<nummer>"
+    bool generiek = true;  // false: a specifiek resultaat under a generiek one
     std::string naam;
     std::string omschrijving;
     std::string herkomst;
@@ -76,7 +77,7 @@ struct Communicatiekanaal {
 };
 
 class Catalog {
-public:
+  public:
     //! Builds a catalog from Django fixtures in the format of data/selectielijst/. Anything unexpected is an
     //! error: the data ships with the binary, so a fault is a build defect to report at start-up.
     static Result<Catalog> Parse(
@@ -107,7 +108,7 @@ public:
         return resultaten_of_[procestype_index];
     }
 
-private:
+  private:
     static constexpr std::size_t Index(Kind kind) { return static_cast<std::size_t>(kind); }
     void BuildIndexes();
 

@@ -27,13 +27,11 @@ std::uint16_t EffectivePort(const boost::urls::url_view& u) {
 }
 
 class LocalLookup final : public Lookup {
-public:
+  public:
     explicit LocalLookup(const Catalog& catalog) : catalog_(catalog) {}
 
-    asio::awaitable<Result<std::optional<Procestype>>> FindProcestype(
-        std::string_view url,
-        std::string_view base_url
-    ) override {
+    asio::awaitable<Result<std::optional<Procestype>>> FindProcestype(std::string_view url, std::string_view base_url)
+        override {
         auto index = Locate(url, base_url, Kind::kProcestype);
         if (!index) co_return std::optional<Procestype>();
         Procestype p = catalog_.procestypen()[*index];
@@ -41,10 +39,8 @@ public:
         co_return p;
     }
 
-    asio::awaitable<Result<std::optional<Resultaat>>> FindResultaat(
-        std::string_view url,
-        std::string_view base_url
-    ) override {
+    asio::awaitable<Result<std::optional<Resultaat>>> FindResultaat(std::string_view url, std::string_view base_url)
+        override {
         auto index = Locate(url, base_url, Kind::kResultaat);
         if (!index) co_return std::optional<Resultaat>();
         Resultaat r = catalog_.resultaten()[*index];
@@ -54,8 +50,7 @@ public:
     }
 
     asio::awaitable<Result<std::optional<Resultaattypeomschrijving>>> FindResultaattypeomschrijving(
-        std::string_view url,
-        std::string_view base_url
+        std::string_view url, std::string_view base_url
     ) override {
         auto index = Locate(url, base_url, Kind::kResultaattypeomschrijving);
         if (!index) co_return std::optional<Resultaattypeomschrijving>();
@@ -64,7 +59,7 @@ public:
         co_return o;
     }
 
-private:
+  private:
     static std::string Absolute(std::string_view base_url, std::string_view path) {
         std::string out(base_url);
         while (!out.empty() && out.back() == '/') out.pop_back();
@@ -107,6 +102,8 @@ std::optional<std::string> MatchItemUrl(std::string_view url, std::string_view a
     return std::string(path);
 }
 
-std::unique_ptr<Lookup> MakeLocalLookup(const Catalog& catalog) { return std::make_unique<LocalLookup>(catalog); }
+std::unique_ptr<Lookup> MakeLocalLookup(const Catalog& catalog) {
+    return std::make_unique<LocalLookup>(catalog);
+}
 
 }  // namespace thorbecke::referentielijsten

@@ -22,20 +22,17 @@ namespace asio = boost::asio;
 //! not be asked (external server unreachable, timed out, answered nonsense): an Error with code
 //! "bad-url-service" (status 503 unreachable, 502 bad answer). The string_views must outlive the co_await.
 class Lookup {
-public:
+  public:
     virtual ~Lookup() = default;
     //! url: the full URL a client gave; base_url: this server's base for this request ("http://host:port").
     virtual asio::awaitable<Result<std::optional<Procestype>>> FindProcestype(
-        std::string_view url,
-        std::string_view base_url
+        std::string_view url, std::string_view base_url
     ) = 0;
     virtual asio::awaitable<Result<std::optional<Resultaat>>> FindResultaat(
-        std::string_view url,
-        std::string_view base_url
+        std::string_view url, std::string_view base_url
     ) = 0;
     virtual asio::awaitable<Result<std::optional<Resultaattypeomschrijving>>> FindResultaattypeomschrijving(
-        std::string_view url,
-        std::string_view base_url
+        std::string_view url, std::string_view base_url
     ) = 0;
 };
 
@@ -48,11 +45,13 @@ struct RemoteOptions {
     std::chrono::milliseconds timeout{10'000};
     //! Larger answers are refused (a single resource is a few kB).
     std::size_t max_body_bytes = 1 << 20;
+    //! https: a PEM file of the CA certificates to trust instead of the system's trust store (a private CA).
+    std::string ca_file;
 };
 
 //! Resolves URLs under external_base_url (the API root, e.g. "https://selectielijst.openzaak.nl/api/v1") by
-//! GETting them from that server, http or https (certificate and host name verified against the system's
-//! trust store). Found items are cached for the lifetime of the lookup: they are reference data. The base
+//! GETting them from that server, http or https (certificate and host name verified; see
+//! RemoteOptions::ca_file). Found items are cached for the lifetime of the lookup: they are reference data. The base
 //! URL is checked here, so a configuration error surfaces at start-up.
 Result<std::unique_ptr<Lookup>> MakeRemoteLookup(std::string external_base_url, RemoteOptions options = {});
 

@@ -8,6 +8,7 @@
 #include <unordered_map>
 #include <utility>
 
+#include <fmt/format.h>
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/ssl/context.hpp>
@@ -30,7 +31,6 @@
 #include <boost/json/value.hpp>
 #include <boost/url/parse.hpp>
 #include <boost/url/url_view.hpp>
-#include <fmt/format.h>
 
 #include "core/log.h"
 #include "referentielijsten/lookup.h"
@@ -51,10 +51,10 @@ constexpr auto kUseAwaitableTuple = asio::as_tuple(asio::use_awaitable);
 //! Where the external API lives, from its configured base URL.
 struct Endpoint {
     bool tls = false;
-    std::string host;         // for the resolver and the certificate check (IPv6 without brackets)
-    std::string port;         // service for the resolver
-    std::string host_header;  // host[:port] as configured
-    bool host_is_name = true; // SNI is sent for names only
+    std::string host;          // for the resolver and the certificate check (IPv6 without brackets)
+    std::string port;          // service for the resolver
+    std::string host_header;   // host[:port] as configured
+    bool host_is_name = true;  // SNI is sent for names only
 };
 
 struct HttpAnswer {
@@ -67,10 +67,10 @@ Error ServiceError(int status, std::string_view url, std::string_view what) {
     return Error{
         status,
         "bad-url-service",
-        status == 503 ? "De Referentielijsten-API is niet bereikbaar." : "De Referentielijsten-API gaf een ongeldig antwoord.",
+        status == 503 ? "De Referentielijsten-API is niet bereikbaar."
+                      : "De Referentielijsten-API gaf een ongeldig antwoord.",
         fmt::format("Ophalen van {} mislukt: {}.", url, what),
-        {}
-    };
+        {}};
 }
 
 std::string Describe(const boost::system::error_code& ec) {
@@ -110,11 +110,7 @@ asio::awaitable<Result<HttpAnswer>> Talk(
 
 // One GET, start to finish, within options.timeout, on the caller's executor.
 asio::awaitable<Result<HttpAnswer>> Exchange(
-    Endpoint endpoint,
-    std::string target,
-    std::string url,
-    RemoteOptions options,
-    ssl::context* tls
+    Endpoint endpoint, std::string target, std::string url, RemoteOptions options, ssl::context* tls
 ) {
     auto executor = co_await asio::this_coro::executor;
     const auto deadline = Clock::now() + options.timeout;
@@ -135,7 +131,9 @@ asio::awaitable<Result<HttpAnswer>> Exchange(
     auto [resolve_ec, endpoints] =
         co_await resolving->resolver.async_resolve(endpoint.host, endpoint.port, kUseAwaitableTuple);
     resolving->timer.cancel();
-    if (resolve_ec) co_return Fail(ServiceError(503, url, fmt::format("{} opzoeken: {}", endpoint.host, Describe(resolve_ec))));
+    if (resolve_ec) {
+        co_return Fail(ServiceError(503, url, fmt::format("{} opzoeken: {}", endpoint.host, Describe(resolve_ec))));
+    }
 
     beast::tcp_stream tcp_stream(executor);
     tcp_stream.expires_at(deadline);
@@ -144,13 +142,11 @@ asio::awaitable<Result<HttpAnswer>> Exchange(
     if (!endpoint.tls) co_return co_await Talk(tcp_stream, endpoint, target, url, options, deadline);
 
     beast::ssl_stream<beast::tcp_stream> tls_stream(std::move(tcp_stream), *tls);
-    // SNI (what SSL_set_tlsext_host_name expands to, without its C cast).
-    if (endpoint.host_is_name && SSL_ctrl(
-                                     tls_stream.native_handle(),
-                                     SSL_CTRL_SET_TLSEXT_HOSTNAME,
-                                     TLSEXT_NAMETYPE_host_name,
-                                     const_cast<char*>(endpoint.host.c_str())
-                                 ) != 1) {
+    // SNI, for host names only. SSL_set_tlsext_host_name spelled out: the macro hides a C-style cast.
+    char* server_name = const_cast<char*>(endpoint.host.c_str());
+    auto* handle = tls_stream.native_handle();
+    if (endpoint.host_is_name &&
+        SSL_ctrl(handle, SSL_CTRL_SET_TLSEXT_HOSTNAME, TLSEXT_NAMETYPE_host_name, server_name) != 1) {
         co_return Fail(ServiceError(502, url, "TLS: servernaam niet in te stellen"));
     }
     tls_stream.set_verify_callback(ssl::host_name_verification(endpoint.host));
@@ -217,7 +213,9 @@ std::optional<Resultaat> ToResultaat(const bj::object& o, std::string_view url, 
     return r;
 }
 
-std::optional<Resultaattypeomschrijving> ToOmschrijving(const bj::object& o, std::string_view url, std::string_view id) {
+std::optional<Resultaattypeomschrijving> ToOmschrijving(
+    const bj::object& o, std::string_view url, std::string_view id
+) {
     if (!Has(o, "omschrijving")) return std::nullopt;
     Resultaattypeomschrijving r;
     r.url = url;
@@ -230,7 +228,7 @@ std::optional<Resultaattypeomschrijving> ToOmschrijving(const bj::object& o, std
 
 template <class T>
 class Cache {
-public:
+  public:
     std::optional<T> Get(const std::string& url) {
         std::lock_guard lock(mutex_);
         auto it = items_.find(url);
@@ -242,17 +240,17 @@ public:
         items_.insert_or_assign(std::move(url), std::move(item));
     }
 
-private:
+  private:
     std::mutex mutex_;  // lookups may run on several threads
     std::unordered_map<std::string, T> items_;
 };
 
 class RemoteLookup final : public Lookup {
-public:
+  public:
     RemoteLookup(std::string api_root, Endpoint endpoint, RemoteOptions options, std::unique_ptr<ssl::context> tls)
         : api_root_(std::move(api_root)),
           endpoint_(std::move(endpoint)),
-          options_(options),
+          options_(std::move(options)),
           tls_(std::move(tls)) {}
 
     asio::awaitable<Result<std::optional<Procestype>>> FindProcestype(std::string_view url, std::string_view) override {
@@ -264,18 +262,19 @@ public:
     }
 
     asio::awaitable<Result<std::optional<Resultaattypeomschrijving>>> FindResultaattypeomschrijving(
-        std::string_view url,
-        std::string_view
+        std::string_view url, std::string_view
     ) override {
         co_return co_await Find(Kind::kResultaattypeomschrijving, url, omschrijvingen_, &ToOmschrijving);
     }
 
-private:
+  private:
     template <class T>
     using Convert = std::optional<T> (*)(const bj::object&, std::string_view, std::string_view);
 
     template <class T>
-    asio::awaitable<Result<std::optional<T>>> Find(Kind kind, std::string_view url_view, Cache<T>& cache, Convert<T> convert) {
+    asio::awaitable<Result<std::optional<T>>> Find(
+        Kind kind, std::string_view url_view, Cache<T>& cache, Convert<T> convert
+    ) {
         auto id = MatchItemUrl(url_view, api_root_, kind);
         if (!id) co_return std::optional<T>();
         std::string url(url_view);
@@ -334,21 +333,26 @@ Result<std::unique_ptr<Lookup>> MakeRemoteLookup(std::string external_base_url, 
     if (u.has_userinfo() || u.has_query() || u.has_fragment()) return invalid("gebruikersnaam, query of fragment");
     endpoint.host = u.host_address();
     endpoint.host_is_name = u.host_type() == boost::urls::host_type::name;
-    endpoint.port = u.has_port() && !u.port().empty() ? std::string(u.port()) : std::string(endpoint.tls ? "443" : "80");
+    endpoint.port =
+        u.has_port() && !u.port().empty() ? std::string(u.port()) : std::string(endpoint.tls ? "443" : "80");
     endpoint.host_header = u.encoded_host_and_port();
 
     std::unique_ptr<ssl::context> tls;
     if (endpoint.tls) {
         tls = std::make_unique<ssl::context>(ssl::context::tls_client);
         boost::system::error_code ec;
-        tls->set_default_verify_paths(ec);
+        if (options.ca_file.empty()) {
+            tls->set_default_verify_paths(ec);
+        } else {
+            tls->load_verify_file(options.ca_file, ec);
+        }
         if (ec) return invalid("geen vertrouwde certificaten te laden: " + ec.message());
         tls->set_verify_mode(ssl::verify_peer);
         SSL_CTX_set_min_proto_version(tls->native_handle(), TLS1_2_VERSION);
     }
-    return std::unique_ptr<Lookup>(
-        std::make_unique<RemoteLookup>(std::move(external_base_url), std::move(endpoint), options, std::move(tls))
-    );
+    return std::unique_ptr<Lookup>(std::make_unique<RemoteLookup>(
+        std::move(external_base_url), std::move(endpoint), std::move(options), std::move(tls)
+    ));
 }
 
 }  // namespace thorbecke::referentielijsten

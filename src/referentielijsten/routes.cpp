@@ -8,9 +8,9 @@
 #include <string>
 #include <vector>
 
+#include <fmt/format.h>
 #include <boost/url/parse.hpp>
 #include <boost/url/url_view.hpp>
-#include <fmt/format.h>
 
 #include "core/json/json.h"
 #include "referentielijsten/lookup.h"
@@ -22,19 +22,24 @@ namespace {
 using http::Request;
 using http::Response;
 
-std::string CollectionPath(Kind kind) { return fmt::format("{}/{}", kApiRoot, CollectionName(kind)); }
+std::string CollectionPath(Kind kind) {
+    return fmt::format("{}/{}", kApiRoot, CollectionName(kind));
+}
 
+// The server adds the API-version header for everything under kApiRoot.
 Response JsonOk(std::string body) {
-    Response response = Response::Json(200, std::move(body));
-    response.SetHeader("API-version", std::string(kApiVersion));
-    return response;
+    return Response::Json(200, std::move(body));
 }
 
 // The handlers do no I/O; this wraps a computed answer in the router's handler type. Nothing is captured by
 // reference in the coroutine frame.
-asio::awaitable<Result<Response>> Ready(Result<Response> result) { co_return result; }
+asio::awaitable<Result<Response>> Ready(Result<Response> result) {
+    co_return result;
+}
 
-void AppendItems(std::string& out, const Catalog& catalog, Kind kind, std::span<const std::size_t> items, const Request& request) {
+void AppendItems(
+    std::string& out, const Catalog& catalog, Kind kind, std::span<const std::size_t> items, const Request& request
+) {
     out += '[';
     for (std::size_t i = 0; i < items.size(); ++i) {
         if (i) out += ',';
@@ -91,7 +96,9 @@ Result<std::size_t> PageNumber(const Request& request, std::size_t count) {
     return page;
 }
 
-Result<Response> Paginated(const Catalog& catalog, Kind kind, std::span<const std::size_t> items, const Request& request) {
+Result<Response> Paginated(
+    const Catalog& catalog, Kind kind, std::span<const std::size_t> items, const Request& request
+) {
     auto page = PageNumber(request, items.size());
     if (!page) return Fail(page.error());
     const std::string path = CollectionPath(kind);

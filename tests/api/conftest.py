@@ -7,7 +7,7 @@ isolate their data by creating their own catalogus / zaaktypen with unique names
 Environment:
   THORBECKE_BIN          server binary (default build/asan/src/app/thorbecke, then build/release/...)
   THORBECKE_TEST_PG_URL  libpq URL of a PostgreSQL server; unset -> the postgres variants are skipped
-  THORBECKE_SPECS        specs folder for the OAS response checks (default /work/shared/specs/zgw)
+  THORBECKE_SPECS        specs folder for the OAS response checks (default ../shared/specs/zgw beside the repository)
   THORBECKE_TEST_ENGINES comma list to restrict engines (e.g. "sqlite")
 """
 

@@ -13,7 +13,7 @@ A response whose status code the operation does not declare is validated against
 schema when it is problem+json (e.g. 404 on a page beyond the last, 405, 413); anything else that the
 OAS does not describe (health endpoints, HTML landing page) is not checked.
 
-The specs folder is /work/shared/specs/zgw, or the env var THORBECKE_SPECS.  When it is absent the
+The specs folder is ../shared/specs/zgw beside the repository, or the env var THORBECKE_SPECS.  When it is absent the
 check is skipped (one notice is printed).
 """
 
@@ -28,13 +28,20 @@ from urllib.parse import urlsplit
 import jsonschema
 import yaml
 
-DEFAULT_SPECS = "/work/shared/specs/zgw"
+# The shared folder lies beside the repository (as on developer machines and in CI).
+DEFAULT_SPECS = str(Path(__file__).resolve().parents[3] / "shared" / "specs" / "zgw")
 
 # base path served by Thorbecke -> OAS file name in the specs folder
 API_SPECS = {
     "/catalogi/api/v1": "catalogi.yaml",
     "/referentielijsten/api/v1": "referentielijsten.yaml",
 }
+
+
+# Properties that may be null although the OAS does not mark them nullable.  `eindeObject` is derived
+# from the (nullable) eindeGeldigheid of the last version: an object that has not ended has no
+# eindeObject, and Open Zaak serves null there too.  Keep this list short and justified.
+KNOWN_NULLABLE = {"eindeObject"}
 
 
 class ContractError(AssertionError):
@@ -60,7 +67,8 @@ def _convert(node):
             out["$ref"] = value.replace("#/components/schemas/", "#/definitions/")
             continue
         if key in ("properties", "patternProperties"):
-            out[key] = {k: _convert(v) for k, v in value.items()}
+            out[key] = {k: ({"anyOf": [_convert(v), {"type": "null"}]} if k in KNOWN_NULLABLE else _convert(v))
+                        for k, v in value.items()}
             continue
         out[key] = _convert(value)
     if node.get("nullable") is True:

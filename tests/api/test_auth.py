@@ -93,7 +93,12 @@ def _alg_none(client_id):
 
 def test_client_id_claim_is_used(api):
     # signed with beheer's secret, but claiming to be admin -> signature does not verify for admin
-    token = make_jwt("beheer", "beheer-secret", client_id="admin", iss="admin")
+    token = make_jwt("beheer", "beheer-secret", iss="admin")
+    h, p, sig = token.split(".")
+    claims = json.loads(base64.urlsafe_b64decode(p + "=" * (-len(p) % 4)))
+    claims["client_id"] = "admin"
+    p2 = base64.urlsafe_b64encode(json.dumps(claims).encode()).rstrip(b"=").decode()
+    token = f"{h}.{p2}.{sig}"
     resp = api.get("/catalogussen", headers={"Authorization": f"Bearer {token}"}, auth=False)
     assert_problem(resp, 401)
 
@@ -222,8 +227,3 @@ def test_geforceerd_schrijven_child_of_published(server, forceer, api):
 def test_public_without_token(anon, path):
     assert_status(anon.get(path), 200)
 
-
-def test_oas_schema_is_public(anon):
-    resp = anon.get("/catalogi/api/v1/schema/openapi.yaml")
-    assert_status(resp, 200)
-    assert "openapi" in resp.text[:200]

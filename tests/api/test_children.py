@@ -477,13 +477,14 @@ def test_ziot_put_patch_delete_concept(api, make, catalogus):
     ({"volgnummer": 1000}, "volgnummer", None),
     ({"volgnummer": 0}, "volgnummer", None),
     ({"volgnummer": "een"}, "volgnummer", None),
-    ({"informatieobjecttype": "geen-url"}, "informatieobjecttype", None),
+    ({"iot": "geen-url"}, "informatieobjecttype", None),
     ({"statustype": "geen-url"}, "statustype", None),
 ], ids=["richting-enum", "volgnummer-max", "volgnummer-min", "volgnummer-type", "iot-bad-url", "statustype-bad-url"])
 def test_ziot_invalid(api, make, catalogus, change, field, code):
     zt = make.zaaktype(catalogus["url"])
     iot = make.informatieobjecttype(catalogus["url"])
-    body = ziot_payload(zt["url"], iot["url"], **change)
+    change = dict(change)
+    body = ziot_payload(zt["url"], change.pop("iot", iot["url"]), **change)
     assert_problem(api.post("/zaaktype-informatieobjecttypen", body), 400, field=field, code=code)
 
 
@@ -521,6 +522,9 @@ def test_ziot_filters(api, make, catalogus):
         {a["url"], c["url"]}
     assert listed(api, "zaaktype-informatieobjecttypen", **base, zaaktype=zt1["url"], richting="uitgaand") == \
         {b["url"]}
+
+
+def test_ziot_filter_richting_invalid(api):
     assert_problem(api.get("/zaaktype-informatieobjecttypen", params={"richting": "omhoog"}), 400,
                    field="richting")
 

@@ -381,9 +381,12 @@ def test_versions_closing_previous_version(api, make, catalogus):
     ident = uniq("NEW-")
     v1 = make.published_zaaktype(catalogus["url"], identificatie=ident, beginGeldigheid="2020-01-01",
                                  versiedatum="2020-01-01")
+    # v1 is open-ended: a version from 2022 overlaps until v1 is ended
+    _create_or_publish_fails(api, make, catalogus["url"], ident, beginGeldigheid="2022-01-01",
+                             versiedatum="2022-01-01")
+    assert_status(api.patch(v1["url"], {"eindeGeldigheid": "2021-12-31"}), 200)
     v2 = make.zaaktype(catalogus["url"], identificatie=ident, beginGeldigheid="2022-01-01",
                        versiedatum="2022-01-01")
-    assert_status(api.patch(v1["url"], {"eindeGeldigheid": "2021-12-31"}), 200)
     make.publish(v2["url"])
     q = {"identificatie": ident}
     assert {z["url"] for z in api.list_all("/zaaktypen", {**q, "datumGeldigheid": "2021-06-01"})} == {v1["url"]}

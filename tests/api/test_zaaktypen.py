@@ -292,7 +292,7 @@ def _invalid_cases():
         ("beginGeldigheid-bad-date", with_(beginGeldigheid="2024-13-01"), "beginGeldigheid", None),
         ("versiedatum-bad-date", with_(versiedatum="01-01-2024"), "versiedatum", None),
         ("eindeGeldigheid-bad-date", with_(eindeGeldigheid="2024-02-30"), "eindeGeldigheid", None),
-        ("catalogus-bad-url", with_(catalogus="geen-url"), "catalogus", None),
+        ("catalogus-bad-url", lambda api, cat: zaaktype_payload(api, "geen-url"), "catalogus", None),
         ("catalogus-unknown", lambda api, cat: zaaktype_payload(
             api, api.cat("/catalogussen/00000000-0000-4000-8000-0000000000aa")), "catalogus", None),
         ("catalogus-other-host", lambda api, cat: zaaktype_payload(

@@ -4,6 +4,8 @@
 #include <cctype>
 #include <chrono>
 #include <exception>
+#include <filesystem>
+#include <fstream>
 #include <memory>
 #include <optional>
 #include <set>
@@ -13,11 +15,15 @@
 #include <utility>
 #include <vector>
 
+#include <fmt/format.h>
+#include <gtest/gtest.h>
+#include <unistd.h>
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/ssl/context.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
@@ -25,10 +31,9 @@
 #include <boost/beast/http/read.hpp>
 #include <boost/beast/http/string_body.hpp>
 #include <boost/beast/http/write.hpp>
+#include <boost/beast/ssl/ssl_stream.hpp>
 #include <boost/json/parse.hpp>
 #include <boost/json/value.hpp>
-#include <fmt/format.h>
-#include <gtest/gtest.h>
 
 #include "core/http/router.h"
 #include "core/json/json.h"
@@ -42,6 +47,7 @@ namespace {
 namespace bj = boost::json;
 namespace beast = boost::beast;
 namespace bhttp = boost::beast::http;
+namespace ssl = boost::asio::ssl;
 using tcp = boost::asio::ip::tcp;
 
 constexpr std::string_view kBase = "http://localhost:8000";
@@ -211,7 +217,9 @@ TEST(CatalogTest, RejectsBadData) {
     no_naam.replace(no_naam.find("\"naam\""), 6, "\"name\"");
     EXPECT_FALSE(Catalog::Parse(pt, no_naam, om));
     std::string same_uuid = rs;
-    same_uuid.replace(same_uuid.find("6711baff-798b-4c7f-9133-8ad02c8b7c6f"), 36, "e1b73b12-b2f6-4c4e-8929-94f84dd2a57d");
+    same_uuid.replace(
+        same_uuid.find("6711baff-798b-4c7f-9133-8ad02c8b7c6f"), 36, "e1b73b12-b2f6-4c4e-8929-94f84dd2a57d"
+    );
     ASSERT_TRUE(Catalog::Parse(pt, same_uuid, om));  // uuids are unique per kind only
     std::string twice = rs;
     twice.pop_back();
@@ -228,10 +236,16 @@ TEST(CatalogTest, RejectsBadData) {
 TEST(MatchItemUrlTest, AcceptsOnlyItemsOfTheKindUnderTheRoot) {
     const std::string root = "http://localhost:8000/referentielijsten/api/v1";
     EXPECT_EQ(MatchItemUrl(root + "/procestypen/abc", root, Kind::kProcestype), "abc");
-    EXPECT_EQ(MatchItemUrl("HTTP://LocalHost:8000/referentielijsten/api/v1/procestypen/abc", root, Kind::kProcestype), "abc");
+    EXPECT_EQ(
+        MatchItemUrl("HTTP://LocalHost:8000/referentielijsten/api/v1/procestypen/abc", root, Kind::kProcestype), "abc"
+    );
     EXPECT_EQ(MatchItemUrl(root + "/procestypen/abc", root + "/", Kind::kProcestype), "abc");
     EXPECT_EQ(
-        MatchItemUrl("http://example.org/referentielijsten/api/v1/resultaten/x", "http://example.org:80/referentielijsten/api/v1", Kind::kResultaat),
+        MatchItemUrl(
+            "http://example.org/referentielijsten/api/v1/resultaten/x",
+            "http://example.org:80/referentielijsten/api/v1",
+            Kind::kResultaat
+        ),
         "x"
     );
     EXPECT_FALSE(MatchItemUrl(root + "/resultaten/abc", root, Kind::kProcestype));
@@ -241,17 +255,22 @@ TEST(MatchItemUrlTest, AcceptsOnlyItemsOfTheKindUnderTheRoot) {
     EXPECT_FALSE(MatchItemUrl(root + "/procestypen/abc?x=1", root, Kind::kProcestype));
     EXPECT_FALSE(MatchItemUrl(root + "/procestypen/abc#f", root, Kind::kProcestype));
     EXPECT_FALSE(MatchItemUrl(root + "/procestypenx/abc", root, Kind::kProcestype));
-    EXPECT_FALSE(MatchItemUrl("https://localhost:8000/referentielijsten/api/v1/procestypen/abc", root, Kind::kProcestype));
-    EXPECT_FALSE(MatchItemUrl("http://localhost:8001/referentielijsten/api/v1/procestypen/abc", root, Kind::kProcestype));
+    EXPECT_FALSE(
+        MatchItemUrl("https://localhost:8000/referentielijsten/api/v1/procestypen/abc", root, Kind::kProcestype)
+    );
+    EXPECT_FALSE(MatchItemUrl("http://localhost:8001/referentielijsten/api/v1/procestypen/abc", root, Kind::kProcestype)
+    );
     EXPECT_FALSE(MatchItemUrl("http://other:8000/referentielijsten/api/v1/procestypen/abc", root, Kind::kProcestype));
-    EXPECT_FALSE(MatchItemUrl("http://u:p@localhost:8000/referentielijsten/api/v1/procestypen/abc", root, Kind::kProcestype));
+    EXPECT_FALSE(
+        MatchItemUrl("http://u:p@localhost:8000/referentielijsten/api/v1/procestypen/abc", root, Kind::kProcestype)
+    );
     EXPECT_FALSE(MatchItemUrl("http://localhost:8000/api/v1/procestypen/abc", root, Kind::kProcestype));
     EXPECT_FALSE(MatchItemUrl("not a url", root, Kind::kProcestype));
     EXPECT_FALSE(MatchItemUrl("", root, Kind::kProcestype));
 }
 
 class LocalLookupTest : public ::testing::Test {
-protected:
+  protected:
     asio::io_context ctx_;
     std::unique_ptr<Lookup> lookup_ = MakeLocalLookup(TheCatalog());
 };
@@ -281,18 +300,24 @@ TEST_F(LocalLookupTest, FindsResultaatAndItsProcestype) {
 }
 
 TEST_F(LocalLookupTest, FindsResultaattypeomschrijving) {
-    auto found = RunCoro(ctx_, lookup_->FindResultaattypeomschrijving(Url(kBase, Kind::kResultaattypeomschrijving, kAfgewezen), kBase));
+    auto found = RunCoro(
+        ctx_, lookup_->FindResultaattypeomschrijving(Url(kBase, Kind::kResultaattypeomschrijving, kAfgewezen), kBase)
+    );
     ASSERT_TRUE(found && *found);
     EXPECT_EQ((*found)->omschrijving, "Afgewezen");
     EXPECT_EQ((*found)->url, Url(kBase, Kind::kResultaattypeomschrijving, kAfgewezen));
 }
 
 TEST_F(LocalLookupTest, AcceptsEquivalentSpellings) {
-    std::string upper_uuid = "http://LOCALHOST:8000/referentielijsten/api/v1/procestypen/E1B73B12-B2F6-4C4E-8929-94F84DD2A57D";
+    std::string upper_uuid =
+        "http://LOCALHOST:8000/referentielijsten/api/v1/procestypen/E1B73B12-B2F6-4C4E-8929-94F84DD2A57D";
     auto found = RunCoro(ctx_, lookup_->FindProcestype(upper_uuid, kBase));
     ASSERT_TRUE(found && *found);
     EXPECT_EQ((*found)->url, Url(kBase, Kind::kProcestype, kProcestype1));  // canonical form
-    auto default_port = RunCoro(ctx_, lookup_->FindProcestype(Url("http://example.org", Kind::kProcestype, kProcestype1), "http://example.org:80"));
+    auto default_port = RunCoro(
+        ctx_,
+        lookup_->FindProcestype(Url("http://example.org", Kind::kProcestype, kProcestype1), "http://example.org:80")
+    );
     EXPECT_TRUE(default_port && *default_port);
 }
 
@@ -304,15 +329,18 @@ TEST_F(LocalLookupTest, RejectsWrongBaseKindAndUuid) {
     EXPECT_TRUE(none(lookup_->FindProcestype(Url("http://elsewhere:8000", Kind::kProcestype, kProcestype1), kBase)));
     EXPECT_TRUE(none(lookup_->FindProcestype(Url("http://localhost:9000", Kind::kProcestype, kProcestype1), kBase)));
     EXPECT_TRUE(none(lookup_->FindProcestype(Url("https://localhost:8000", Kind::kProcestype, kProcestype1), kBase)));
-    EXPECT_TRUE(none(lookup_->FindProcestype(
-        fmt::format("{}/catalogi/api/v1/procestypen/{}", kBase, kProcestype1), kBase
-    )));
+    EXPECT_TRUE(
+        none(lookup_->FindProcestype(fmt::format("{}/catalogi/api/v1/procestypen/{}", kBase, kProcestype1), kBase))
+    );
     EXPECT_TRUE(none(lookup_->FindProcestype(Url(kBase, Kind::kResultaat, kResultaat1), kBase)));  // wrong kind
-    EXPECT_TRUE(none(lookup_->FindResultaat(Url(kBase, Kind::kResultaat, kProcestype1), kBase)));   // uuid of a procestype
+    EXPECT_TRUE(none(lookup_->FindResultaat(Url(kBase, Kind::kResultaat, kProcestype1), kBase))
+    );  // uuid of a procestype
     EXPECT_TRUE(none(lookup_->FindResultaat(Url(kBase, Kind::kProcestype, kProcestype1), kBase)));
     EXPECT_TRUE(none(lookup_->FindProcestype(Url(kBase, Kind::kProcestype, kUnknownUuid), kBase)));
     EXPECT_TRUE(none(lookup_->FindProcestype(Url(kBase, Kind::kProcestype, "1"), kBase)));
-    EXPECT_TRUE(none(lookup_->FindResultaattypeomschrijving(Url(kBase, Kind::kResultaattypeomschrijving, kUnknownUuid), kBase)));
+    EXPECT_TRUE(
+        none(lookup_->FindResultaattypeomschrijving(Url(kBase, Kind::kResultaattypeomschrijving, kUnknownUuid), kBase))
+    );
     EXPECT_TRUE(none(lookup_->FindProcestype(Url(kBase, Kind::kProcestype, kProcestype1) + "/", kBase)));
     EXPECT_TRUE(none(lookup_->FindProcestype("", kBase)));
 }
@@ -320,7 +348,7 @@ TEST_F(LocalLookupTest, RejectsWrongBaseKindAndUuid) {
 // ---- the endpoints ---------------------------------------------------------------------------------------
 
 class RoutesTest : public ::testing::Test {
-protected:
+  protected:
     void SetUp() override { RegisterRoutes(router_, TheCatalog()); }
 
     Result<http::Response> Get(std::string path, std::vector<std::pair<std::string, std::string>> query = {}) {
@@ -340,9 +368,6 @@ protected:
         if (!r) return {};
         EXPECT_EQ(r->status, 200);
         EXPECT_EQ(r->content_type, "application/json");
-        bool versioned = false;
-        for (const auto& [name, value] : r->headers) versioned |= name == "API-version" && value == kApiVersion;
-        EXPECT_TRUE(versioned);
         return bj::parse(r->body);
     }
 
@@ -393,7 +418,8 @@ TEST_F(RoutesTest, Details) {
     bj::value o = Body(Get(ListPath(Kind::kResultaattypeomschrijving) + "/" + std::string(kAfgewezen)));
     EXPECT_EQ(o.at("omschrijving").as_string(), "Afgewezen");
 
-    for (Kind kind : {Kind::kProcestype, Kind::kResultaat, Kind::kResultaattypeomschrijving, Kind::kCommunicatiekanaal}) {
+    for (Kind kind :
+         {Kind::kProcestype, Kind::kResultaat, Kind::kResultaattypeomschrijving, Kind::kCommunicatiekanaal}) {
         for (std::string_view id : {kUnknownUuid, std::string_view("not-a-uuid")}) {
             auto missing = Get(ListPath(kind) + "/" + std::string(id));
             ASSERT_FALSE(missing);
@@ -455,15 +481,25 @@ TEST_F(RoutesTest, ResultatenFilterOnProcesType) {
     EXPECT_EQ(Body(Get(path, {{"procesType", procestype}})).at("count").as_int64(), 8);
 
     // Not one of ours: nothing matches.
-    EXPECT_EQ(Body(Get(path, {{"proces_type", Url("http://elsewhere", Kind::kProcestype, kProcestype1)}})).at("count").as_int64(), 0);
-    EXPECT_EQ(Body(Get(path, {{"proces_type", Url(kBase, Kind::kProcestype, kUnknownUuid)}})).at("count").as_int64(), 0);
+    EXPECT_EQ(
+        Body(Get(path, {{"proces_type", Url("http://elsewhere", Kind::kProcestype, kProcestype1)}}))
+            .at("count")
+            .as_int64(),
+        0
+    );
+    EXPECT_EQ(
+        Body(Get(path, {{"proces_type", Url(kBase, Kind::kProcestype, kUnknownUuid)}})).at("count").as_int64(), 0
+    );
     EXPECT_EQ(Body(Get(path, {{"proces_type", Url(kBase, Kind::kResultaat, kResultaat1)}})).at("count").as_int64(), 0);
     // A 2020 procestype has no resultaten in this data.
-    auto pt2020 = std::find_if(TheCatalog().procestypen().begin(), TheCatalog().procestypen().end(), [](const Procestype& p) {
-        return p.jaar == 2020;
-    });
+    auto pt2020 =
+        std::find_if(TheCatalog().procestypen().begin(), TheCatalog().procestypen().end(), [](const Procestype& p) {
+            return p.jaar == 2020;
+        });
     ASSERT_NE(pt2020, TheCatalog().procestypen().end());
-    EXPECT_EQ(Body(Get(path, {{"proces_type", Url(kBase, Kind::kProcestype, pt2020->uuid)}})).at("count").as_int64(), 0);
+    EXPECT_EQ(
+        Body(Get(path, {{"proces_type", Url(kBase, Kind::kProcestype, pt2020->uuid)}})).at("count").as_int64(), 0
+    );
 
     auto bad = Get(path, {{"proces_type", "geen url"}});
     ASSERT_FALSE(bad);
@@ -502,15 +538,39 @@ TEST_F(RoutesTest, CommunicatiekanalenIsAnEmptyPage) {
 
 // ---- the remote lookup, against a small HTTP server on loopback that serves this catalog ------------------
 
+// A self-signed certificate for DNS:localhost (valid until 2126), for the https tests.
+constexpr std::string_view kTestCert = R"(-----BEGIN CERTIFICATE-----
+MIIBljCCATugAwIBAgIUeEq1Ck1UP/kX4AQfVcSesSv1vuMwCgYIKoZIzj0EAwIw
+FDESMBAGA1UEAwwJbG9jYWxob3N0MCAXDTI2MTEyNjA2MzMwMFoYDzIxMjYxMTAy
+MDYzMzAwWjAUMRIwEAYDVQQDDAlsb2NhbGhvc3QwWTATBgcqhkjOPQIBBggqhkjO
+PQMBBwNCAAQ0Kg6ahd35AgOw/ae0m+lyRdwi2Ska7uIBpxGgrhKFFEo5/vhHyadr
+MHSoy1OGn0Yt4DWcqOWkQfilPHaU25XTo2kwZzAdBgNVHQ4EFgQUOKUjHU6IteZv
+YvcwDfTKXowxk1YwHwYDVR0jBBgwFoAUOKUjHU6IteZvYvcwDfTKXowxk1YwDwYD
+VR0TAQH/BAUwAwEB/zAUBgNVHREEDTALgglsb2NhbGhvc3QwCgYIKoZIzj0EAwID
+SQAwRgIhALHOcgBKJpqxR/Xja52yt6fBvaq8f9Tqb8ZPWlvOQ7pZAiEAz/sgx+Iv
+/9C16qvvPfPFiJeWxYjS12slMyLPlUST3PQ=
+-----END CERTIFICATE-----
+)";
+constexpr std::string_view kTestKey = R"(-----BEGIN PRIVATE KEY-----
+MIGHAgEAMBMGByqGSM49AgEGCCqGSM49AwEHBG0wawIBAQQgy3T3lR2SuNIxQTbd
+iTqMA5bp+tAF0AvIZIGfevgaiCuhRANCAAQ0Kg6ahd35AgOw/ae0m+lyRdwi2Ska
+7uIBpxGgrhKFFEo5/vhHyadrMHSoy1OGn0Yt4DWcqOWkQfilPHaU25XT
+-----END PRIVATE KEY-----
+)";
+
+// Serves this catalog the way an external Referentielijsten API would, over http or (given a TLS context)
+// https, on 127.0.0.1. Special ids: "slow" never answers, "broken" is a 500, "garbage" not JSON, "empty" {}.
 class FakeServer {
-public:
-    explicit FakeServer(asio::io_context& ctx) : acceptor_(ctx, tcp::endpoint(asio::ip::make_address("127.0.0.1"), 0)) {
+  public:
+    explicit FakeServer(asio::io_context& ctx, ssl::context* tls = nullptr)
+        : acceptor_(ctx, tcp::endpoint(asio::ip::make_address("127.0.0.1"), 0)), tls_(tls) {
         asio::co_spawn(ctx, Accept(), asio::detached);
     }
-    [[nodiscard]] std::string base() const { return fmt::format("http://127.0.0.1:{}", acceptor_.local_endpoint().port()); }
+    [[nodiscard]] std::uint16_t port() const { return acceptor_.local_endpoint().port(); }
+    [[nodiscard]] std::string base() const { return fmt::format("http://127.0.0.1:{}", port()); }
     int requests = 0;
 
-private:
+  private:
     asio::awaitable<void> Accept() {
         for (;;) {
             auto [ec, socket] = co_await acceptor_.async_accept(asio::as_tuple(asio::use_awaitable));
@@ -520,6 +580,21 @@ private:
     }
 
     asio::awaitable<void> Serve(beast::tcp_stream stream) {
+        if (!tls_) {
+            co_await Handle(stream);
+            boost::system::error_code ignored;
+            stream.socket().shutdown(tcp::socket::shutdown_send, ignored);
+            co_return;
+        }
+        beast::ssl_stream<beast::tcp_stream> tls_stream(std::move(stream), *tls_);
+        auto [ec] = co_await tls_stream.async_handshake(ssl::stream_base::server, asio::as_tuple(asio::use_awaitable));
+        if (ec) co_return;
+        co_await Handle(tls_stream);
+        co_await tls_stream.async_shutdown(asio::as_tuple(asio::use_awaitable));
+    }
+
+    template <class Stream>
+    asio::awaitable<void> Handle(Stream& stream) {
         beast::flat_buffer buffer;
         bhttp::request<bhttp::string_body> request;
         auto [ec, n] = co_await bhttp::async_read(stream, buffer, request, asio::as_tuple(asio::use_awaitable));
@@ -530,7 +605,7 @@ private:
         response.set(bhttp::field::content_type, "application/json");
         response.body() = R"({"detail":"Niet gevonden."})";
         if (target.ends_with("/slow")) {
-            asio::steady_timer timer(stream.get_executor(), std::chrono::seconds(5));
+            asio::steady_timer timer(acceptor_.get_executor(), std::chrono::seconds(5));
             co_await timer.async_wait(asio::as_tuple(asio::use_awaitable));
             co_return;
         }
@@ -543,28 +618,30 @@ private:
             response.result(bhttp::status::ok);
             response.body() = "{}";
         } else {
+            std::string self = fmt::format("{}://{}", tls_ ? "https" : "http", request[bhttp::field::host]);
             for (Kind kind : {Kind::kProcestype, Kind::kResultaat, Kind::kResultaattypeomschrijving}) {
                 std::string prefix = fmt::format("{}/{}/", kApiRoot, CollectionName(kind));
                 if (!target.starts_with(prefix)) continue;
                 if (auto i = TheCatalog().Find(kind, target.substr(prefix.size()))) {
                     response.result(bhttp::status::ok);
-                    response.body() = json::ExpandBase(TheCatalog().StoredJson(kind, *i), base());
+                    response.body() = json::ExpandBase(TheCatalog().StoredJson(kind, *i), self);
                 }
             }
         }
         response.prepare_payload();
         co_await bhttp::async_write(stream, response, asio::as_tuple(asio::use_awaitable));
-        boost::system::error_code ignored;
-        stream.socket().shutdown(tcp::socket::shutdown_send, ignored);
     }
 
     tcp::acceptor acceptor_;
+    ssl::context* tls_;
 };
 
 class RemoteLookupTest : public ::testing::Test {
-protected:
+  protected:
     void SetUp() override {
-        auto made = MakeRemoteLookup(server_.base() + std::string(kApiRoot) + "/", RemoteOptions{std::chrono::milliseconds(500), 1 << 20});
+        auto made = MakeRemoteLookup(
+            server_.base() + std::string(kApiRoot) + "/", RemoteOptions{std::chrono::milliseconds(500), 1 << 20, {}}
+        );
         ASSERT_TRUE(made) << made.error().detail;
         lookup_ = std::move(*made);
     }
@@ -608,7 +685,9 @@ TEST_F(RemoteLookupTest, FindsResultaatWithItsProcestype) {
     EXPECT_EQ((*generiek)->bewaartermijn, "P10Y");
     EXPECT_EQ((*generiek)->procestermijn, "nihil");
 
-    auto omschrijving = RunCoro(ctx_, lookup_->FindResultaattypeomschrijving(Remote(Kind::kResultaattypeomschrijving, kAfgewezen), kBase));
+    auto omschrijving = RunCoro(
+        ctx_, lookup_->FindResultaattypeomschrijving(Remote(Kind::kResultaattypeomschrijving, kAfgewezen), kBase)
+    );
     ASSERT_TRUE(omschrijving && *omschrijving);
     EXPECT_EQ((*omschrijving)->omschrijving, "Afgewezen");
 }
@@ -620,7 +699,8 @@ TEST_F(RemoteLookupTest, NotFound) {
     EXPECT_EQ(server_.requests, 1);
 
     // Not under the configured base, or the wrong kind: no request at all.
-    auto elsewhere = RunCoro(ctx_, lookup_->FindProcestype(Url("http://127.0.0.2:1", Kind::kProcestype, kProcestype1), kBase));
+    auto elsewhere =
+        RunCoro(ctx_, lookup_->FindProcestype(Url("http://127.0.0.2:1", Kind::kProcestype, kProcestype1), kBase));
     ASSERT_TRUE(elsewhere);
     EXPECT_FALSE(*elsewhere);
     auto wrong_kind = RunCoro(ctx_, lookup_->FindResultaat(Remote(Kind::kProcestype, kProcestype1), kBase));
@@ -649,16 +729,63 @@ TEST_F(RemoteLookupTest, TimeOutIsAnError) {
 }
 
 TEST_F(RemoteLookupTest, HttpsToAPlainServerFailsTheHandshake) {
-    // Exercises the TLS path (with SNI, via a host name): the fake server speaks plain HTTP.
-    std::string base = server_.base();
-    base.replace(0, std::string_view("http://127.0.0.1").size(), "https://localhost");
-    auto tls = MakeRemoteLookup(base + std::string(kApiRoot), RemoteOptions{std::chrono::milliseconds(2000), 1 << 20});
+    std::string base = fmt::format("https://localhost:{}", server_.port());
+    auto tls =
+        MakeRemoteLookup(base + std::string(kApiRoot), RemoteOptions{std::chrono::milliseconds(2000), 1 << 20, {}});
     ASSERT_TRUE(tls);
     auto r = RunCoro(ctx_, (*tls)->FindProcestype(Url(base, Kind::kProcestype, kProcestype1), kBase));
     ASSERT_FALSE(r);
     EXPECT_EQ(r.error().status, 502) << r.error().detail;
     EXPECT_EQ(r.error().code, "bad-url-service");
     EXPECT_NE(r.error().detail.find("TLS"), std::string::npos) << r.error().detail;
+}
+
+class HttpsLookupTest : public ::testing::Test {
+  protected:
+    void SetUp() override {
+        server_tls_.use_certificate_chain(asio::buffer(kTestCert.data(), kTestCert.size()));
+        server_tls_.use_private_key(asio::buffer(kTestKey.data(), kTestKey.size()), ssl::context::pem);
+        ca_file_ =
+            (std::filesystem::temp_directory_path() / fmt::format("thorbecke-rl-test-{}.pem", ::getpid())).string();
+        std::ofstream(ca_file_) << kTestCert;
+    }
+    void TearDown() override { std::filesystem::remove(ca_file_); }
+
+    Result<std::optional<Procestype>> Find(std::string_view host, std::string ca_file) {
+        std::string base = fmt::format("https://{}:{}", host, server_.port());
+        auto lookup = MakeRemoteLookup(
+            base + std::string(kApiRoot), RemoteOptions{std::chrono::milliseconds(2000), 1 << 20, std::move(ca_file)}
+        );
+        if (!lookup) return Fail(lookup.error());
+        return RunCoro(ctx_, (*lookup)->FindProcestype(Url(base, Kind::kProcestype, kProcestype1), kBase));
+    }
+
+    asio::io_context ctx_;
+    ssl::context server_tls_{ssl::context::tls_server};
+    FakeServer server_{ctx_, &server_tls_};
+    std::string ca_file_;
+};
+
+TEST_F(HttpsLookupTest, FindsOverTlsWithATrustedCertificate) {
+    auto found = Find("localhost", ca_file_);
+    ASSERT_TRUE(found) << found.error().detail;
+    ASSERT_TRUE(*found);
+    EXPECT_EQ((*found)->naam, "Instellen en inrichten organisatie");
+}
+
+TEST_F(HttpsLookupTest, RefusesAnUntrustedCertificate) {
+    auto r = Find("localhost", "");  // the system's trust store does not know the test certificate
+    ASSERT_FALSE(r);
+    EXPECT_EQ(r.error().status, 502);
+    EXPECT_NE(r.error().detail.find("TLS"), std::string::npos) << r.error().detail;
+    EXPECT_EQ(server_.requests, 0);
+}
+
+TEST_F(HttpsLookupTest, RefusesACertificateForAnotherName) {
+    auto r = Find("127.0.0.1", ca_file_);  // the certificate names localhost only
+    ASSERT_FALSE(r);
+    EXPECT_EQ(r.error().status, 502);
+    EXPECT_EQ(server_.requests, 0);
 }
 
 TEST(RemoteLookupUnreachableTest, ClosedPortIsAnError) {
@@ -680,8 +807,13 @@ TEST(RemoteLookupUnreachableTest, ClosedPortIsAnError) {
 TEST(RemoteLookupConfigTest, RejectsBadBaseUrls) {
     EXPECT_TRUE(MakeRemoteLookup("https://selectielijst.openzaak.nl/api/v1/"));
     EXPECT_TRUE(MakeRemoteLookup("http://[::1]:8080/api/v1"));
-    for (const char* bad : {"", "selectielijst.openzaak.nl/api/v1", "ftp://example.org/api/v1", "http:///api/v1",
-                            "http://user@example.org/api/v1", "http://example.org/api/v1?x=1"}) {
+    for (const char* bad :
+         {"",
+          "selectielijst.openzaak.nl/api/v1",
+          "ftp://example.org/api/v1",
+          "http:///api/v1",
+          "http://user@example.org/api/v1",
+          "http://example.org/api/v1?x=1"}) {
         EXPECT_FALSE(MakeRemoteLookup(bad)) << bad;
     }
 }

@@ -32,7 +32,8 @@ asio::awaitable<Status> ClientStore::Put(const ClientSpec& spec) {
         auto del = co_await s.Query("DELETE FROM auth_client WHERE client_id = $1", std::move(id));
         if (!del) co_return Fail(del.error());
         // Parameters are built before the co_await: GCC 12 miscompiles braced lists inside coroutine lambdas.
-        storage::Params client{spec.client_id, spec.secret, spec.label, std::int64_t{spec.all_rights ? 1 : 0}, NowIso()};
+        storage::Params client{
+            spec.client_id, spec.secret, spec.label, std::int64_t{spec.all_rights ? 1 : 0}, NowIso()};
         auto ins = co_await s.Query(
             "INSERT INTO auth_client (client_id, secret, label, all_rights, created_at) VALUES ($1, $2, $3, $4, $5)",
             std::move(client)
@@ -95,7 +96,8 @@ asio::awaitable<Result<Principal>> ClientStore::Authenticate(std::string_view au
     if (rows->empty() || !VerifySignature(token, rows->Text(0, 0))) {
         co_return Fail(Error::Unauthenticated("Client identificatie of JWT-handtekening is ongeldig."));
     }
-    auto now = std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
+    auto now =
+        std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
     if (claims->exp && *claims->exp < now - options_.leeway_seconds) {
         co_return Fail(Error::Unauthenticated("Het JWT is verlopen."));
     }

@@ -32,7 +32,7 @@ struct AuthOptions {
 };
 
 class ClientStore {
-public:
+  public:
     explicit ClientStore(storage::Database& db, AuthOptions options = {}) : db_(db), options_(options) {}
 
     static std::vector<storage::Migration> Migrations();
@@ -46,7 +46,7 @@ public:
     //! 401 for a missing, malformed, unsigned, unknown-client or expired token.
     asio::awaitable<Result<Principal>> Authenticate(std::string_view authorization);
 
-private:
+  private:
     storage::Database& db_;
     AuthOptions options_;
 };

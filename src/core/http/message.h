@@ -17,13 +17,13 @@ std::string_view MethodName(Method m);
 
 //! Query parameters in order of appearance; a name may repeat.
 class QueryParams {
-public:
+  public:
     void Add(std::string name, std::string value) { items_.emplace_back(std::move(name), std::move(value)); }
     [[nodiscard]] std::optional<std::string_view> Get(std::string_view name) const;
     [[nodiscard]] bool Has(std::string_view name) const { return Get(name).has_value(); }
     [[nodiscard]] const std::vector<std::pair<std::string, std::string>>& items() const { return items_; }
 
-private:
+  private:
     std::vector<std::pair<std::string, std::string>> items_;
 };
 

@@ -11,19 +11,32 @@ namespace {
 
 std::string_view TypeName(const Error& e) {
     switch (e.status) {
-        case 400: return e.invalid_params.empty() ? "ParseError" : "ValidationError";
-        case 401: return "NotAuthenticated";
-        case 403: return "PermissionDenied";
-        case 404: return "NotFound";
-        case 405: return "MethodNotAllowed";
-        case 406: return "NotAcceptable";
-        case 409: return "Conflict";
-        case 412: return "PreconditionFailed";
-        case 413: return "RequestEntityTooLarge";
-        case 415: return "UnsupportedMediaType";
-        case 429: return "Throttled";
-        case 503: return "ServiceUnavailable";
-        default: return "APIException";
+        case 400:
+            return e.invalid_params.empty() ? "ParseError" : "ValidationError";
+        case 401:
+            return "NotAuthenticated";
+        case 403:
+            return "PermissionDenied";
+        case 404:
+            return "NotFound";
+        case 405:
+            return "MethodNotAllowed";
+        case 406:
+            return "NotAcceptable";
+        case 409:
+            return "Conflict";
+        case 412:
+            return "PreconditionFailed";
+        case 413:
+            return "RequestEntityTooLarge";
+        case 415:
+            return "UnsupportedMediaType";
+        case 429:
+            return "Throttled";
+        case 503:
+            return "ServiceUnavailable";
+        default:
+            return "APIException";
     }
 }
 

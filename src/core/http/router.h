@@ -42,7 +42,7 @@ struct Route {
 };
 
 class Router {
-public:
+  public:
     void Add(Method method, std::string pattern, Access access, Handler handler);
 
     struct Match {
@@ -54,7 +54,7 @@ public:
 
     [[nodiscard]] const std::vector<std::unique_ptr<Route>>& routes() const { return routes_; }
 
-private:
+  private:
     std::vector<std::unique_ptr<Route>> routes_;
 };
 

@@ -6,6 +6,7 @@
 #include <list>
 #include <thread>
 
+#include <fmt/format.h>
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
@@ -17,7 +18,6 @@
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <boost/url/parse.hpp>
-#include <fmt/format.h>
 
 #include "core/http/problem.h"
 #include "core/log.h"
@@ -36,14 +36,22 @@ constexpr auto kTuple = asio::as_tuple(asio::use_awaitable);
 
 Method ToMethod(bhttp::verb v) {
     switch (v) {
-        case bhttp::verb::get: return Method::kGet;
-        case bhttp::verb::head: return Method::kHead;
-        case bhttp::verb::post: return Method::kPost;
-        case bhttp::verb::put: return Method::kPut;
-        case bhttp::verb::patch: return Method::kPatch;
-        case bhttp::verb::delete_: return Method::kDelete;
-        case bhttp::verb::options: return Method::kOptions;
-        default: return Method::kOther;
+        case bhttp::verb::get:
+            return Method::kGet;
+        case bhttp::verb::head:
+            return Method::kHead;
+        case bhttp::verb::post:
+            return Method::kPost;
+        case bhttp::verb::put:
+            return Method::kPut;
+        case bhttp::verb::patch:
+            return Method::kPatch;
+        case bhttp::verb::delete_:
+            return Method::kDelete;
+        case bhttp::verb::options:
+            return Method::kOptions;
+        default:
+            return Method::kOther;
     }
 }
 
@@ -118,8 +126,12 @@ struct Server::Impl {
         auto match = router.Find(req.method, req.path, req);
         if (!match.route) {
             if (match.path_known) {
-                Error e{405, "method_not_allowed", "Methode niet toegestaan.",
-                        fmt::format("Methode \"{}\" niet toegestaan.", MethodName(req.method)), {}};
+                Error e{
+                    405,
+                    "method_not_allowed",
+                    "Methode niet toegestaan.",
+                    fmt::format("Methode \"{}\" niet toegestaan.", MethodName(req.method)),
+                    {}};
                 co_return std::pair{ProblemResponse(e, req), nullptr};
             }
             co_return std::pair{ProblemResponse(Error::NotFound(), req), nullptr};
@@ -142,8 +154,12 @@ struct Server::Impl {
             !req.body.empty()) {
             auto ct = req.Header("content-type");
             if (!ct.starts_with("application/json") && !ct.starts_with("application/merge-patch+json")) {
-                Error e{415, "unsupported_media_type", "Niet-ondersteund mediatype.",
-                        fmt::format("Ongeldige media type \"{}\" in aanvraag.", ct), {}};
+                Error e{
+                    415,
+                    "unsupported_media_type",
+                    "Niet-ondersteund mediatype.",
+                    fmt::format("Ongeldige media type \"{}\" in aanvraag.", ct),
+                    {}};
                 co_return std::pair{ProblemResponse(e, req), route};
             }
         }
@@ -155,6 +171,15 @@ struct Server::Impl {
             log::Error("unhandled exception in handler", {{"route", route->pattern}, {"error", ex.what()}});
         }
         co_return std::pair{ProblemResponse(Error::Internal("Er is een onverwachte fout opgetreden."), req), route};
+    }
+
+    Error TooLarge() const {
+        return Error{
+            413,
+            "request_too_large",
+            "Request entity too large.",
+            fmt::format("Het verzoek is groter dan {} bytes.", options.body_limit),
+            {}};
     }
 
     asio::awaitable<void> WriteSimple(beast::tcp_stream& stream, const Error& error, unsigned version) {
@@ -184,11 +209,22 @@ struct Server::Impl {
             auto [ec, n] = co_await bhttp::async_read_header(stream, buffer, parser, kTuple);
             conn_it->idle = false;
             if (ec) {
-                if (ec == bhttp::error::header_limit) co_await WriteSimple(stream, Error{431, "header_too_large", "Request headers too large.", "De headers van het verzoek zijn te groot.", {}}, 11);
-                else if (ec == bhttp::error::body_limit) co_await WriteSimple(stream, Error{413, "request_too_large", "Request entity too large.", fmt::format("Het verzoek is groter dan {} bytes.", options.body_limit), {}}, 11);
-                else if (ec != bhttp::error::end_of_stream && ec != beast::error::timeout && ec != asio::error::operation_aborted && ec != asio::error::connection_reset && ec != asio::error::eof && ec != asio::error::bad_descriptor) {
-                    co_await WriteSimple(stream, Error::BadRequest("bad_request", "Het HTTP-verzoek is ongeldig."), 11);
+                // Errors are named locals before the co_await: GCC 12 destroys temporaries inside a co_await
+                // expression twice.
+                std::optional<Error> reply;
+                if (ec == bhttp::error::header_limit) {
+                    reply = Error{
+                        431,
+                        "header_too_large",
+                        "Request headers too large.",
+                        "De headers van het verzoek zijn te groot.",
+                        {}};
+                } else if (ec == bhttp::error::body_limit) {
+                    reply = TooLarge();
+                } else if (ec != bhttp::error::end_of_stream && ec != beast::error::timeout && ec != asio::error::operation_aborted && ec != asio::error::connection_reset && ec != asio::error::eof && ec != asio::error::bad_descriptor) {
+                    reply = Error::BadRequest("bad_request", "Het HTTP-verzoek is ongeldig.");
                 }
+                if (reply) co_await WriteSimple(stream, *reply, 11);
                 break;
             }
             auto start = std::chrono::steady_clock::now();
@@ -201,7 +237,8 @@ struct Server::Impl {
             auto [ec2, n2] = co_await bhttp::async_read(stream, buffer, parser, kTuple);
             if (ec2) {
                 if (ec2 == bhttp::error::body_limit) {
-                    co_await WriteSimple(stream, Error{413, "request_too_large", "Request entity too large.", fmt::format("Het verzoek is groter dan {} bytes.", options.body_limit), {}}, head.version());
+                    Error reply = TooLarge();
+                    co_await WriteSimple(stream, reply, head.version());
                 }
                 break;
             }
@@ -329,7 +366,10 @@ bool Server::Listen() {
         if (!ec) tc->acceptor->bind(ep, ec);
         if (!ec) tc->acceptor->listen(asio::socket_base::max_listen_connections, ec);
         if (ec) {
-            log::Error("cannot listen", {{"address", impl_->options.host}, {"port", std::to_string(port)}, {"error", ec.message()}});
+            log::Error(
+                "cannot listen",
+                {{"address", impl_->options.host}, {"port", std::to_string(port)}, {"error", ec.message()}}
+            );
             return false;
         }
         port = tc->acceptor->local_endpoint().port();  // with port 0, the others bind the same port
@@ -373,7 +413,8 @@ void Server::Stop() {
                     if (c.idle) c.stream->socket().close(ec);
                 }
                 // In-flight requests get the grace period; whatever still runs after it is cut off.
-                auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(impl_->options.shutdown_grace_seconds);
+                auto deadline =
+                    std::chrono::steady_clock::now() + std::chrono::seconds(impl_->options.shutdown_grace_seconds);
                 asio::steady_timer timer(tc->ioc);
                 while (!tc->conns.empty() && std::chrono::steady_clock::now() < deadline) {
                     timer.expires_after(20ms);

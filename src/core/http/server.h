@@ -19,17 +19,17 @@ namespace thorbecke::http {
 struct ServerOptions {
     std::string host = "0.0.0.0";
     int port = 8000;
-    int threads = 0;                          // 0: one per core
-    std::size_t body_limit = 1024 * 1024;     // larger bodies get 413
+    int threads = 0;                       // 0: one per core
+    std::size_t body_limit = 1024 * 1024;  // larger bodies get 413
     std::size_t header_limit = 16 * 1024;
-    int idle_timeout_seconds = 60;            // keep-alive connections idle longer are closed
-    int shutdown_grace_seconds = 10;          // in-flight requests get this long after SIGTERM
-    bool trust_forwarded = false;             // honour X-Forwarded-Proto/Host (only behind a trusted proxy)
-    std::string public_base_url;              // fixed base URL for resource URLs; empty: from the request
+    int idle_timeout_seconds = 60;    // keep-alive connections idle longer are closed
+    int shutdown_grace_seconds = 10;  // in-flight requests get this long after SIGTERM
+    bool trust_forwarded = false;     // honour X-Forwarded-Proto/Host (only behind a trusted proxy)
+    std::string public_base_url;      // fixed base URL for resource URLs; empty: from the request
 };
 
 class Server {
-public:
+  public:
     Server(ServerOptions options, const Router& router, auth::ClientStore& clients, Metrics& metrics);
     ~Server();
 
@@ -48,7 +48,7 @@ public:
     //! Handles one parsed request: routing, auth, handler, errors. Exposed for the session code.
     struct Impl;
 
-private:
+  private:
     std::unique_ptr<Impl> impl_;
     int bound_port_ = 0;
 };

@@ -1,8 +1,8 @@
 #include "core/json/schema.h"
 
+#include <fmt/format.h>
 #include <boost/json.hpp>
 #include <boost/url/parse.hpp>
-#include <fmt/format.h>
 
 #include "core/json/json.h"
 #include "core/time.h"
@@ -15,7 +15,7 @@ namespace bj = boost::json;
 namespace {
 
 class Validator {
-public:
+  public:
     Validator(const bj::value& doc, std::vector<InvalidParam>& out) : doc_(doc), out_(out) {}
 
     const bj::object* Resolve(const bj::object* schema) const {
@@ -97,11 +97,16 @@ public:
         if (type == "array") {
             auto* a = v.if_array();
             if (!a) {
-                Add(name, "not_a_list", fmt::format("Verwachtte een lijst met items, maar kreeg type \"{}\".", KindName(v)));
+                Add(name,
+                    "not_a_list",
+                    fmt::format("Verwachtte een lijst met items, maar kreeg type \"{}\".", KindName(v)));
                 return false;
             }
-            if (auto* mx = s->if_contains("maxItems"); mx && mx->is_int64() && static_cast<std::int64_t>(a->size()) > mx->as_int64()) {
-                Add(name, "max_length", fmt::format("Zorg ervoor dat dit veld niet meer dan {} elementen bevat.", mx->as_int64()));
+            if (auto* mx = s->if_contains("maxItems");
+                mx && mx->is_int64() && static_cast<std::int64_t>(a->size()) > mx->as_int64()) {
+                Add(name,
+                    "max_length",
+                    fmt::format("Zorg ervoor dat dit veld niet meer dan {} elementen bevat.", mx->as_int64()));
                 return false;
             }
             bool ok = true;
@@ -116,7 +121,9 @@ public:
         if (type == "object" || s->contains("properties")) {
             auto* o = v.if_object();
             if (!o) {
-                Add(name, "invalid", "Ongeldige data. Verwachtte een dictionary, kreeg een " + std::string(KindName(v)) + ".");
+                Add(name,
+                    "invalid",
+                    "Ongeldige data. Verwachtte een dictionary, kreeg een " + std::string(KindName(v)) + ".");
                 return false;
             }
             bool ok = true;
@@ -134,7 +141,8 @@ public:
                 for (const auto& [key, sub] : props->as_object()) {
                     auto* field = o->if_contains(key);
                     if (!field || !sub.is_object()) continue;
-                    if (auto* ro = sub.as_object().if_contains("readOnly"); ro && ro->is_bool() && ro->as_bool()) continue;
+                    if (auto* ro = sub.as_object().if_contains("readOnly"); ro && ro->is_bool() && ro->as_bool())
+                        continue;
                     ok &= Check(&sub.as_object(), *field, Join(name, key), false);
                 }
             }
@@ -143,7 +151,7 @@ public:
         return true;
     }
 
-private:
+  private:
     static std::string Join(const std::string& base, std::string_view key) {
         if (base.empty()) return std::string(key);
         return base + "." + std::string(key);
@@ -151,13 +159,20 @@ private:
 
     static std::string_view KindName(const bj::value& v) {
         switch (v.kind()) {
-            case bj::kind::string: return "str";
-            case bj::kind::array: return "list";
-            case bj::kind::object: return "dict";
-            case bj::kind::bool_: return "bool";
-            case bj::kind::null: return "NoneType";
-            case bj::kind::double_: return "float";
-            default: return "int";
+            case bj::kind::string:
+                return "str";
+            case bj::kind::array:
+                return "list";
+            case bj::kind::object:
+                return "dict";
+            case bj::kind::bool_:
+                return "bool";
+            case bj::kind::null:
+                return "NoneType";
+            case bj::kind::double_:
+                return "float";
+            default:
+                return "int";
         }
     }
 
@@ -188,12 +203,17 @@ private:
             if (chars == 0) {
                 Add(name, "blank", "Dit veld mag niet leeg zijn.");
             } else {
-                Add(name, "min_length", fmt::format("Zorg ervoor dat dit veld minimaal {} karakters bevat.", mn->as_int64()));
+                Add(name,
+                    "min_length",
+                    fmt::format("Zorg ervoor dat dit veld minimaal {} karakters bevat.", mn->as_int64()));
             }
             return false;
         }
-        if (auto* mx = s.if_contains("maxLength"); mx && mx->is_int64() && static_cast<std::int64_t>(chars) > mx->as_int64()) {
-            Add(name, "max_length", fmt::format("Zorg ervoor dat dit veld niet meer dan {} karakters bevat.", mx->as_int64()));
+        if (auto* mx = s.if_contains("maxLength");
+            mx && mx->is_int64() && static_cast<std::int64_t>(chars) > mx->as_int64()) {
+            Add(name,
+                "max_length",
+                fmt::format("Zorg ervoor dat dit veld niet meer dan {} karakters bevat.", mx->as_int64()));
             return false;
         }
         std::string_view format;
@@ -204,7 +224,10 @@ private:
             return false;
         }
         if (format == "date-time" && !IsDateTime(text)) {
-            Add(name, "invalid", "Datetime heeft een ongeldig formaat, gebruik 1 van de volgende formaten: YYYY-MM-DDThh:mm[:ss[.uuuuuu]][+HH:MM|-HH:MM|Z].");
+            Add(name,
+                "invalid",
+                "Datetime heeft een ongeldig formaat, gebruik 1 van de volgende formaten: "
+                "YYYY-MM-DDThh:mm[:ss[.uuuuuu]][+HH:MM|-HH:MM|Z].");
             return false;
         }
         if (format == "uri" && !IsHttpUrl(text)) {
@@ -239,11 +262,16 @@ private:
             return false;
         }
         if (auto* mn = s.if_contains("minimum"); mn && mn->is_number() && x < mn->to_number<double>()) {
-            Add(name, "min_value", fmt::format("Zorg ervoor dat deze waarde groter is dan of gelijk is aan {}.", mn->to_number<double>()));
+            Add(name,
+                "min_value",
+                fmt::format("Zorg ervoor dat deze waarde groter is dan of gelijk is aan {}.", mn->to_number<double>()));
             return false;
         }
         if (auto* mx = s.if_contains("maximum"); mx && mx->is_number() && x > mx->to_number<double>()) {
-            Add(name, "max_value", fmt::format("Zorg ervoor dat deze waarde kleiner is dan of gelijk is aan {}.", mx->to_number<double>()));
+            Add(name,
+                "max_value",
+                fmt::format("Zorg ervoor dat deze waarde kleiner is dan of gelijk is aan {}.", mx->to_number<double>())
+            );
             return false;
         }
         return true;
@@ -272,7 +300,8 @@ Result<SchemaSet> SchemaSet::Load(std::string_view openapi_json) {
     return set;
 }
 
-std::vector<InvalidParam> SchemaSet::Validate(std::string_view schema_name, const bj::value& value, bool partial) const {
+std::vector<InvalidParam> SchemaSet::Validate(std::string_view schema_name, const bj::value& value, bool partial)
+    const {
     std::vector<InvalidParam> out;
     const bj::value* schemas = nullptr;
     if (auto* comps = doc_->as_object().if_contains("components"); comps && comps->is_object()) {

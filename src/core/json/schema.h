@@ -18,7 +18,7 @@
 namespace thorbecke::json {
 
 class SchemaSet {
-public:
+  public:
     //! Takes an OpenAPI 3 document as JSON text.
     static Result<SchemaSet> Load(std::string_view openapi_json);
 
@@ -31,7 +31,7 @@ public:
     //! The whole document, e.g. to serve it.
     [[nodiscard]] const boost::json::value& document() const { return *doc_; }
 
-private:
+  private:
     std::shared_ptr<boost::json::value> doc_;
 };
 

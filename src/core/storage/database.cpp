@@ -2,8 +2,8 @@
 
 #include <charconv>
 
-#include <boost/json.hpp>
 #include <fmt/format.h>
+#include <boost/json.hpp>
 
 #include "core/storage/postgres.h"
 #include "core/storage/sqlite.h"

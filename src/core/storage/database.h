@@ -59,7 +59,7 @@ inline constexpr std::string_view kUnavailable = "unavailable";  // pool queue f
 
 //! One connection inside a transaction.
 class Session {
-public:
+  public:
     virtual ~Session() = default;
     virtual asio::awaitable<Result<Rows>> Query(std::string_view sql, Params params) = 0;
 };
@@ -71,7 +71,7 @@ struct PoolStats {
 };
 
 class Database {
-public:
+  public:
     using TxFn = std::function<asio::awaitable<Status>(Session&)>;
 
     virtual ~Database() = default;

@@ -13,6 +13,7 @@
 #include <cstddef>
 #include <deque>
 #include <exception>
+#include <optional>
 #include <set>
 #include <string>
 #include <utility>
@@ -430,8 +431,13 @@ asio::awaitable<Result<Rows>> Conn::Execute(std::string_view sql, const Params& 
     if (ok) pending_.push_back(Entry{Step::kSync, &req, {}});
     req.conn = this;
     if (!ok) {
-        // Half a request is in libpq's queue: the pipeline can no longer be kept in step.
-        Break(ConnectionError(pg, "Versturen naar de database mislukt"));
+        // Part of a request may be in libpq's queue: the pipeline can no longer be kept in step.
+        const Error error = ConnectionError(pg, "Versturen naar de database mislukt");
+        Break(error);
+        if (!req.completed) {  // nothing of it was queued, so Break() did not see it
+            req.error = error;
+            req.completed = true;
+        }
     } else {
         StartReader();
         co_await Flush();
@@ -648,12 +654,14 @@ class Pool : public std::enable_shared_from_this<Pool> {
         bool woken = false;
         bool may_open = false;            // woken to open a new connection (a slot is reserved)
         std::shared_ptr<Conn> granted{};  // woken with this connection
+        std::optional<Error> failure{};   // woken to give up: the server cannot be reached
     };
 
     std::shared_ptr<Conn> Pick(bool exclusive);
     [[nodiscard]] bool CanOpen() const { return static_cast<int>(conns_.size()) + opening_ < config_->per_thread; }
     void Take(Conn& conn, bool exclusive);
     void Dispatch();
+    void FailWaiters(const Error& error);
     void Forget(Waiter& waiter);
     asio::awaitable<Result<Lease>> Open(bool exclusive);
 
@@ -760,6 +768,17 @@ void Pool::Dispatch() {
     dispatching_ = false;
 }
 
+void Pool::FailWaiters(const Error& error) {
+    for (Waiter* w : waiters_) {
+        w->queued = false;
+        --counters_->waiting;
+        w->failure = error;
+        w->woken = true;
+        w->timer.cancel();
+    }
+    waiters_.clear();
+}
+
 void Pool::Forget(Waiter& w) {
     if (w.queued) {
         waiters_.erase(std::find(waiters_.begin(), waiters_.end(), &w));
@@ -801,6 +820,7 @@ asio::awaitable<Result<Lease>> Pool::Acquire(bool exclusive) {
     ErrorCode ec;
     co_await w.timer.async_wait(Uncancellable(ec));  // Dispatch() cancels it to wake us
     if (closed_) co_return Fail(Error::Unavailable("De database wordt afgesloten."));
+    if (w.failure) co_return Fail(std::move(*w.failure));
     if (w.granted) {
         auto c = std::move(w.granted);
         w.granted = nullptr;
@@ -827,7 +847,13 @@ asio::awaitable<Result<Lease>> Pool::Open(bool exclusive) {
     }
     if (closed_) co_return Fail(Error::Unavailable("De database wordt afgesloten."));
     if (!connected) {
-        Dispatch();  // a waiter may try again (and will get its own 503 quickly if the server is down)
+        // With no connection left to serve them, the queue would only wait for more failing connects
+        // (each up to kConnectTimeout against an unreachable host): answer them now.
+        if (conns_.empty()) {
+            FailWaiters(connected.error());
+        } else {
+            Dispatch();
+        }
         co_return Fail(std::move(connected.error()));
     }
     conn->pool_ = this;

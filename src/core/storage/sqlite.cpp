@@ -33,7 +33,7 @@ Error SqliteError(sqlite3* db, int rc) {
 
 //! One SQLite connection with its prepared statements, cached by SQL text.
 class Connection {
-public:
+  public:
     explicit Connection(sqlite3* db) : db_(db) {}
     Connection(const Connection&) = delete;
     Connection& operator=(const Connection&) = delete;
@@ -92,7 +92,7 @@ public:
         if (rc != SQLITE_DONE) {
             result = Fail(SqliteError(db_, rc));
         } else {
-            out.affected = sqlite3_changes64(db_);
+            out.affected = sqlite3_stmt_readonly(stmt) ? 0 : sqlite3_changes64(db_);
             result = std::move(out);
         }
         sqlite3_reset(stmt);
@@ -113,7 +113,7 @@ public:
 
     bool in_transaction = false;
 
-private:
+  private:
     sqlite3* db_;
     struct Hash {
         using is_transparent = void;
@@ -123,18 +123,18 @@ private:
 };
 
 class SqliteSession final : public Session {
-public:
+  public:
     explicit SqliteSession(Connection& c) : conn_(c) {}
     asio::awaitable<Result<Rows>> Query(std::string_view sql, Params params) override {
         co_return conn_.Run(sql, params);
     }
 
-private:
+  private:
     Connection& conn_;
 };
 
 class SqliteDatabase final : public Database {
-public:
+  public:
     SqliteDatabase(std::string path, bool uri) : path_(std::move(path)), uri_(uri), id_(g_next_db_id++) {}
 
     ~SqliteDatabase() override {
@@ -227,7 +227,8 @@ public:
         auto conn = OpenConnection();
         if (!conn) return Fail(conn.error());
         Connection& c = **conn;
-        auto st = c.Exec("CREATE TABLE IF NOT EXISTS schema_migrations (id TEXT PRIMARY KEY, applied_at TEXT NOT NULL)");
+        auto st =
+            c.Exec("CREATE TABLE IF NOT EXISTS schema_migrations (id TEXT PRIMARY KEY, applied_at TEXT NOT NULL)");
         if (!st) return st;
         for (const auto& m : migrations) {
             auto done = c.Run("SELECT 1 FROM schema_migrations WHERE id = $1", {m.id});
@@ -241,7 +242,8 @@ public:
                 return Fail(Error::Internal(fmt::format("migration {} failed: {}", m.id, st.error().detail)));
             }
             auto rec = c.Run(
-                "INSERT INTO schema_migrations (id, applied_at) VALUES ($1, strftime('%Y-%m-%dT%H:%M:%SZ','now'))", {m.id}
+                "INSERT INTO schema_migrations (id, applied_at) VALUES ($1, strftime('%Y-%m-%dT%H:%M:%SZ','now'))",
+                {m.id}
             );
             if (!rec) {
                 (void)c.Exec("ROLLBACK");
@@ -253,11 +255,9 @@ public:
         return {};
     }
 
-    [[nodiscard]] PoolStats Stats() const override {
-        return PoolStats{connections_.load(), busy_.load(), 0};
-    }
+    [[nodiscard]] PoolStats Stats() const override { return PoolStats{connections_.load(), busy_.load(), 0}; }
 
-private:
+  private:
     std::string path_;
     bool uri_;
     std::uint64_t id_;
@@ -274,7 +274,8 @@ Result<std::unique_ptr<Database>> OpenSqlite(const Options& options) {
     if (url == "sqlite::memory:") {
         // A named shared-cache memory database, so that every thread's connection sees the same data.
         static std::atomic<int> n{0};
-        auto db = std::make_unique<SqliteDatabase>(fmt::format("file:thorbecke_mem_{}?mode=memory&cache=shared", n++), true);
+        auto db =
+            std::make_unique<SqliteDatabase>(fmt::format("file:thorbecke_mem_{}?mode=memory&cache=shared", n++), true);
         auto keep = db->Acquire();  // keeps the memory database alive as long as the Database
         if (!keep) return Fail(keep.error());
         return std::unique_ptr<Database>(std::move(db));

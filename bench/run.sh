@@ -1,0 +1,411 @@
+#!/usr/bin/env bash
+# Thorbecke read benchmark (`make bench`). For each engine (SQLite, then PostgreSQL) it
+#   1. starts a fresh release server (own temp data dir, free loopback port, --no-access-log) and adds a client;
+#   2. loads one catalogus with BENCH_ZAAKTYPEN zaaktypen (every second one published) through the HTTP API;
+#   3. drives three endpoints with wrk (warm-up run, then a measured run):
+#        healthz  GET /healthz                                           static JSON, the ceiling
+#        detail   GET /catalogi/api/v1/zaaktypen/{uuid}                  JWT + one published zaaktype
+#        list     GET /catalogi/api/v1/zaaktypen?catalogus=..&status=definitief   first page (100) of ~N/2
+#   4. reads the server's peak RSS (VmHWM) from /proc/<pid>/status, and accounts the CPU time of the server, the
+#      private PostgreSQL, wrk and everything else during each measured run;
+#   5. prints a Markdown table and writes it to bench/results/latest.md (raw wrk output: latest.log).
+# Everything is bounded in time and only uses 127.0.0.1; servers (and the PostgreSQL) it started are stopped on exit.
+#
+# Knobs (environment):
+#   BENCH_ENGINES="sqlite postgresql"  BENCH_ZAAKTYPEN=10000  BENCH_DURATION=10  BENCH_WARMUP=3
+#   BENCH_CONNECTIONS=64  BENCH_WRK_THREADS=2  BENCH_SERVER_THREADS=  (empty: the server's default, one per core)
+#   BENCH_WRK_CPUS=  (e.g. "1": run wrk under `taskset -c 1`; empty: not pinned)  BENCH_SERVER_CPUS=  (same, server)
+#   BENCH_PG_ANALYZE=1  (0: do not run ANALYZE on PostgreSQL after loading; see docs/benchmarks.md)
+#   BENCH_LOAD_WORKERS=16  BENCH_KEEP=1 (keep the temp dir)  THORBECKE_BIN=  BENCH_PYTHON=/usr/bin/python3
+set -euo pipefail
+
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+bin="${THORBECKE_BIN:-$root/build/release/src/app/thorbecke}"
+py="${BENCH_PYTHON:-/usr/bin/python3}"
+[ -x "$py" ] || py="$(command -v python3)"
+engines="${BENCH_ENGINES:-sqlite postgresql}"
+zaaktypen="${BENCH_ZAAKTYPEN:-10000}"
+duration="${BENCH_DURATION:-10}"
+warmup="${BENCH_WARMUP:-3}"
+connections="${BENCH_CONNECTIONS:-64}"
+wrk_threads="${BENCH_WRK_THREADS:-2}"
+server_threads="${BENCH_SERVER_THREADS:-}"
+wrk_cpus="${BENCH_WRK_CPUS:-}"
+server_cpus="${BENCH_SERVER_CPUS:-}"
+load_workers="${BENCH_LOAD_WORKERS:-16}"
+pg_analyze="${BENCH_PG_ANALYZE:-1}"
+results_dir="$root/bench/results"
+secret="bench-secret-$$"
+
+say() { echo "bench: $*" >&2; }
+die() {
+  say "$*"
+  exit 1
+}
+
+[ -x "$bin" ] || die "no server binary at $bin (run: cmake --preset release && cmake --build --preset release)"
+for tool in wrk curl timeout; do command -v "$tool" >/dev/null || die "$tool not found (scripts/install-deps.sh bench)"; done
+"$py" -c 'import requests' 2>/dev/null || die "$py cannot import requests (apt-get install python3-requests)"
+
+wrk_cmd=(wrk)
+[ -n "$wrk_cpus" ] && wrk_cmd=(taskset -c "$wrk_cpus" "${wrk_cmd[@]}")
+server_cmd=("$bin")
+[ -n "$server_cpus" ] && server_cmd=(taskset -c "$server_cpus" "${server_cmd[@]}")
+
+# /tmp, world-searchable: as root the private PostgreSQL runs as `postgres` and must reach its directory.
+work="$(mktemp -d /tmp/thorbecke-bench.XXXXXX)"
+chmod 755 "$work"
+server_pid=""
+pg_dir=""
+
+stop_server() {
+  [ -n "$server_pid" ] || server_pid="$(cat "$work/server.pid" 2>/dev/null || true)"
+  [ -n "$server_pid" ] || return 0
+  if kill -0 "$server_pid" 2>/dev/null; then
+    kill -TERM "$server_pid" 2>/dev/null || true
+    for _ in $(seq 50); do
+      kill -0 "$server_pid" 2>/dev/null || break
+      sleep 0.1
+    done
+    kill -KILL "$server_pid" 2>/dev/null || true
+  fi
+  wait "$server_pid" 2>/dev/null || true
+  server_pid=""
+  rm -f "$work/server.pid"
+}
+
+stop_pg() {
+  [ -n "$pg_dir" ] || { [ -d "$work/pg" ] && pg_dir="$work/pg"; } || return 0
+  "$root/scripts/pg-test-server.sh" stop "$pg_dir" >/dev/null 2>&1 || say "could not stop PostgreSQL in $pg_dir"
+  pg_dir=""
+}
+
+cleanup() {
+  stop_server
+  stop_pg
+  if [ "${BENCH_KEEP:-0}" = 1 ]; then say "kept $work"; else rm -rf "$work"; fi
+}
+trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+free_port() { "$py" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
+
+# status_kib PID FIELD: a field of /proc/PID/status in KiB (VmHWM: peak resident set, VmRSS: current).
+status_kib() { awk -v f="$2:" '$1 == f { print $2 }' "/proc/$1/status"; }
+# CPU time in clock ticks: all CPUs busy in user, nice, system and steal (not irq/softirq: loopback networking is
+# accounted there, to no process), and one process (utime + stime).
+cpu_busy_ticks() { awk '$1 == "cpu" { print $2 + $3 + $4 + $9; exit }' /proc/stat; }
+cpu_irq_ticks() { awk '$1 == "cpu" { print $7 + $8; exit }' /proc/stat; }
+proc_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
+# The private PostgreSQL's CPU: its postmaster and all its children (backends, walwriter, autovacuum, ...); 0 if none.
+db_ticks() {
+  local pm t=0 p
+  pm="$(head -n 1 "$work/pg/data/postmaster.pid" 2>/dev/null || true)"
+  [ -n "$pm" ] || {
+    echo 0
+    return
+  }
+  for p in $pm $(ps -o pid= --ppid "$pm" 2>/dev/null || true); do
+    t=$((t + $(awk '{ print $14 + $15 }' "/proc/$p/stat" 2>/dev/null || echo 0)))
+  done
+  echo "$t"
+}
+clk_tck="$(getconf CLK_TCK)"
+# CPU seconds (user + system) of this shell's children that have been waited for: the second line of `times`.
+# `times` must run in this shell itself (not in $(...)), so it writes a file that children_seconds FILE reads.
+children_seconds() {
+  awk 'NR == 2 {
+    t = 0
+    for (i = 1; i <= 2; i++) { split($i, a, "m"); sub("s", "", a[2]); t += a[1] * 60 + a[2] }
+    print t }' "$1"
+}
+mib() { awk -v k="$1" 'BEGIN { printf "%.0f", k / 1024 }'; }
+
+# ---------------------------------------------------------------------------------------------------------
+cpu_model="$(awk -F': *' '/^model name/ { print $2; exit }' /proc/cpuinfo)"
+[ -n "$cpu_model" ] || cpu_model="$(lscpu 2>/dev/null | awk -F': *' '/Model name/ { print $2; exit }')"
+commit="$(git -C "$root" rev-parse --short HEAD 2>/dev/null || echo unknown)"
+git -C "$root" diff --quiet HEAD 2>/dev/null || commit="$commit (with local changes)"
+started="$(date -u '+%Y-%m-%d %H:%M UTC')"
+load_start="$(cut -d' ' -f1-3 /proc/loadavg)"
+wrk_desc="wrk ${wrk_threads} threads, ${connections} connections, ${warmup} s warm-up + ${duration} s measured per endpoint"
+[ -n "$wrk_cpus" ] && wrk_desc="$wrk_desc, wrk pinned to CPU $wrk_cpus" || wrk_desc="$wrk_desc, wrk not pinned"
+server_desc="server threads: ${server_threads:-default (one per core)}"
+[ -n "$server_cpus" ] && server_desc="$server_desc, pinned to CPU $server_cpus"
+
+results="$work/results.tsv"  # engine endpoint rps p50 p99 bytes/response non2xx socket_errors + the 5 CPU figures
+rss="$work/rss.tsv"          # engine load_seconds hwm_after_load_kib hwm_end_kib rss_end_kib
+notes="$work/notes.txt"
+raw="$work/raw.log"
+: >"$results"
+: >"$rss"
+: >"$notes"
+: >"$raw"
+failed=0
+
+# run_wrk ENGINE LABEL URL: warm-up, then the measured run; appends a line to $results.
+run_wrk() {
+  local engine="$1" label="$2" url="$3" out
+  say "$engine/$label: warm-up ${warmup}s, then ${duration}s"
+  BENCH_TOKEN="$token" timeout $((warmup + 30)) "${wrk_cmd[@]}" -t"$wrk_threads" -c"$connections" \
+    -d"${warmup}s" --timeout 10s -s "$root/bench/report.lua" "$url" >/dev/null
+  # CPU accounting around the measured run: all CPUs (/proc/stat), the server (/proc/PID/stat), the private
+  # PostgreSQL, and wrk (the shell's reaped children, `times`); what is left is other work on the machine (noise).
+  local busy0 irq0 srv0 db0 kids0 busy1 irq1 srv1 db1 kids1
+  busy0="$(cpu_busy_ticks)"
+  irq0="$(cpu_irq_ticks)"
+  srv0="$(proc_ticks "$server_pid")"
+  db0="$(db_ticks)"
+  times >"$work/times0"
+  BENCH_TOKEN="$token" timeout $((duration + 30)) "${wrk_cmd[@]}" -t"$wrk_threads" -c"$connections" \
+    -d"${duration}s" --timeout 10s --latency -s "$root/bench/report.lua" "$url" >"$work/wrk.out"
+  busy1="$(cpu_busy_ticks)"
+  irq1="$(cpu_irq_ticks)"
+  srv1="$(proc_ticks "$server_pid")"
+  db1="$(db_ticks)"
+  times >"$work/times1"
+  kids0="$(children_seconds "$work/times0")"
+  kids1="$(children_seconds "$work/times1")"
+  out="$(cat "$work/wrk.out")"
+  printf '### %s %s\n$ wrk -t%s -c%s -d%ss --timeout 10s --latency -s bench/report.lua %s\n%s\n\n' \
+    "$engine" "$label" "$wrk_threads" "$connections" "$duration" "$url" "$out" >>"$raw"
+  local line
+  line="$(grep '^RESULT ' <<<"$out" | tail -n 1)"
+  [ -n "$line" ] || die "wrk printed no RESULT line for $engine/$label"
+  local requests rps p50 p99 bytes non2xx sockerr
+  requests="$(sed -n 's/.* requests=\([0-9]*\).*/\1/p' <<<"$line")"
+  rps="$(sed -n 's/.* rps=\([0-9.]*\).*/\1/p' <<<"$line")"
+  p50="$(sed -n 's/.* p50_ms=\([0-9.]*\).*/\1/p' <<<"$line")"
+  p99="$(sed -n 's/.* p99_ms=\([0-9.]*\).*/\1/p' <<<"$line")"
+  bytes="$(sed -n 's/.* bytes=\([0-9]*\).*/\1/p' <<<"$line")"
+  non2xx="$(sed -n 's/.* non2xx=\([0-9]*\).*/\1/p' <<<"$line")"
+  sockerr="$(sed -n 's/.* socket_errors=\([0-9]*\).*/\1/p' <<<"$line")"
+  local per=0
+  [ "$requests" -gt 0 ] && per=$((bytes / requests))
+  local wall cpu
+  wall="$(sed -n 's/.* duration_s=\([0-9.]*\).*/\1/p' <<<"$line")"
+  # Columns: server cores, server CPU µs per request, wrk cores, other cores, benchmark CPU µs per request (server
+  # + database + wrk + irq/softirq, i.e. the loopback TCP work: what one request costs the machine, whatever else
+  # runs beside it), database cores, database CPU µs per request.
+  cpu="$(awk -v b0="$busy0" -v b1="$busy1" -v i0="$irq0" -v i1="$irq1" -v s0="$srv0" -v s1="$srv1" \
+    -v d0="$db0" -v d1="$db1" -v k0="$kids0" -v k1="$kids1" -v hz="$clk_tck" -v wall="$wall" -v n="$requests" 'BEGIN {
+      total = (b1 - b0) / hz; srv = (s1 - s0) / hz; db = (d1 - d0) / hz; wrk = k1 - k0; irq = (i1 - i0) / hz
+      other = total - srv - db - wrk; if (other < 0) other = 0
+      if (n < 1) n = 1
+      printf "%.2f\t%.1f\t%.2f\t%.2f\t%.1f\t%.2f\t%.1f", srv / wall, srv * 1e6 / n, wrk / wall, other / wall,
+        (srv + db + wrk + irq) * 1e6 / n, db / wall, db * 1e6 / n }')"
+  printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$engine" "$label" "$rps" "$p50" "$p99" "$per" "$non2xx" "$sockerr" \
+    "$cpu" >>"$results"
+  if [ "$non2xx" != 0 ] || [ "$sockerr" != 0 ]; then
+    echo "- $engine/$label: $non2xx non-2xx responses, $sockerr socket errors (see latest.log)" >>"$notes"
+  fi
+}
+
+# check URL EXPECT: one request with curl before the benchmark; fails unless HTTP 200.
+check() {
+  local url="$1" body="$work/check.json" code
+  code="$(curl -s -o "$body" -w '%{http_code}' --max-time 10 -H "Authorization: Bearer $token" "$url")"
+  [ "$code" = 200 ] || {
+    head -c 500 "$body" >&2
+    die "GET $url: HTTP $code"
+  }
+}
+
+# bench_engine ENGINE: everything for one engine; returns non-zero on failure (the caller notes it).
+bench_engine() {
+  local engine="$1" db_url port base
+  local dir="$work/$engine"
+  mkdir -p "$dir"
+  case "$engine" in
+    sqlite) db_url="sqlite://$dir/thorbecke.db" ;;
+    postgresql)
+      [ -x "$root/scripts/pg-test-server.sh" ] || {
+        say "scripts/pg-test-server.sh not found"
+        return 1
+      }
+      pg_dir="$work/pg"
+      db_url="$("$root/scripts/pg-test-server.sh" start "$pg_dir")" || {
+        say "scripts/pg-test-server.sh start failed"
+        return 1
+      }
+      ;;
+    *)
+      say "unknown engine '$engine' (sqlite, postgresql)"
+      return 1
+      ;;
+  esac
+
+  "$bin" clients add --db "$db_url" --data-dir "$dir" --client-id bench --secret "$secret" --all-rights >/dev/null
+  token="$("$bin" token --client-id bench --secret "$secret")"
+
+  port="$(free_port)"
+  base="http://127.0.0.1:$port"
+  local args=(serve --host 127.0.0.1 --port "$port" --data-dir "$dir" --db "$db_url" --no-access-log)
+  [ -n "$server_threads" ] && args+=(--threads "$server_threads")
+  "${server_cmd[@]}" "${args[@]}" >"$dir/server.log" 2>&1 &
+  server_pid=$!
+  echo "$server_pid" >"$work/server.pid"
+  local up=""
+  for _ in $(seq 300); do
+    kill -0 "$server_pid" 2>/dev/null || break
+    if curl -sf --max-time 1 "$base/healthz" >/dev/null 2>&1; then
+      up=1
+      break
+    fi
+    sleep 0.1
+  done
+  [ -n "$up" ] || {
+    tail -n 20 "$dir/server.log" >&2
+    say "the $engine server did not come up on $base"
+    return 1
+  }
+  say "$engine: server pid $server_pid on $base; loading $zaaktypen zaaktypen"
+
+  local loaded
+  loaded="$(timeout 900 "$py" "$root/bench/load.py" --base "$base" --token "$token" --zaaktypen "$zaaktypen" \
+    --workers "$load_workers")" || {
+    say "loading failed"
+    return 1
+  }
+  local catalogus zaaktype load_seconds published
+  catalogus="$("$py" -c 'import json,sys; print(json.load(sys.stdin)["catalogus"])' <<<"$loaded")"
+  zaaktype="$("$py" -c 'import json,sys; print(json.load(sys.stdin)["zaaktype"])' <<<"$loaded")"
+  load_seconds="$("$py" -c 'import json,sys; print(json.load(sys.stdin)["seconds"])' <<<"$loaded")"
+  published="$("$py" -c 'import json,sys; print(json.load(sys.stdin)["published"])' <<<"$loaded")"
+  say "$engine: loaded in ${load_seconds}s ($published published); detail zaaktype $zaaktype"
+  if [ "$engine" = postgresql ] && [ "$pg_analyze" = 1 ]; then
+    # A real database has planner statistics; right after a bulk load autovacuum has usually not analyzed yet.
+    local psql="${PG_BIN:-/usr/lib/postgresql/15/bin}/psql"
+    [ -x "$psql" ] || psql="psql"
+    timeout 120 "$psql" "$db_url" -qAt -c ANALYZE || {
+      say "ANALYZE failed"
+      return 1
+    }
+    say "$engine: ANALYZE done"
+  fi
+  local hwm_load
+  hwm_load="$(status_kib "$server_pid" VmHWM)"
+
+  local detail="$base/catalogi/api/v1/zaaktypen/$zaaktype"
+  local list="$base/catalogi/api/v1/zaaktypen?catalogus=$catalogus&status=definitief"
+  check "$base/healthz"
+  check "$detail"
+  check "$list"
+  local count page
+  count="$("$py" -c 'import json; d = json.load(open("'"$work/check.json"'")); print(d["count"], len(d["results"]))')"
+  read -r count page <<<"$count"
+  if [ "$count" != "$published" ] || [ "$page" != 100 ]; then
+    say "list check: count=$count (expected $published), page=$page (expected 100)"
+    return 1
+  fi
+
+  run_wrk "$engine" healthz "$base/healthz"
+  run_wrk "$engine" detail "$detail"
+  run_wrk "$engine" list "$list"
+
+  printf '%s\t%s\t%s\t%s\t%s\n' "$engine" "$load_seconds" "$hwm_load" "$(status_kib "$server_pid" VmHWM)" \
+    "$(status_kib "$server_pid" VmRSS)" >>"$rss"
+  stop_server
+  stop_pg
+}
+
+say "$(nproc) CPUs ($cpu_model), $started, commit $commit"
+for engine in $engines; do
+  # One subshell per engine: a failure (die, set -e) ends that engine only; its EXIT trap stops what it started.
+  set +e
+  (
+    set -e
+    trap 'stop_server; stop_pg' EXIT
+    trap 'exit 130' INT
+    trap 'exit 143' TERM
+    bench_engine "$engine"
+  )
+  rc=$?
+  set -e
+  [ "$rc" -ge 128 ] && exit "$rc"  # interrupted
+  if [ "$rc" -ne 0 ]; then
+    failed=1
+    echo "- $engine: FAILED, no figures (see the messages above)" >>"$notes"
+  fi
+done
+
+# ---------------------------------------------------------------------------------------------------------
+engine_name() { case "$1" in sqlite) echo SQLite ;; postgresql) echo PostgreSQL ;; *) echo "$1" ;; esac; }
+endpoint_name() {
+  case "$1" in
+    healthz) echo 'GET /healthz (ceiling)' ;;
+    detail) echo 'GET /zaaktypen/{uuid}' ;;
+    list) echo "GET /zaaktypen?catalogus=…&status=definitief (100 of $((zaaktypen / 2)))" ;;
+  esac
+}
+
+report="$work/latest.md"
+{
+  echo "## Thorbecke read benchmark"
+  echo
+  echo "- machine: $(nproc) CPUs, $cpu_model, $(awk '/MemTotal/ { printf "%.0f GiB", $2 / 1048576 }' /proc/meminfo), $(uname -sr)"
+  echo "- date: $started; source tree $root at commit $commit"
+  echo "- binary: ${bin/#$root\//} (built $(date -u -r "$bin" '+%Y-%m-%d %H:%M UTC'))"
+  analyzed=""
+  [ "$pg_analyze" = 1 ] && analyzed="; PostgreSQL: ANALYZE after loading"
+  echo "- data: 1 catalogus, $zaaktypen zaaktypen ($((zaaktypen - zaaktypen / 2)) published), loaded through the API$analyzed"
+  echo "- load: $wrk_desc; $server_desc; release build, --no-access-log, loopback"
+  echo "- load average (1/5/15 min) at start: $load_start; at end: $(cut -d' ' -f1-3 /proc/loadavg)"
+  echo
+  echo "| engine | endpoint | req/s | p50 | p99 | ratio to ceiling | ratio by CPU cost | CPU per request: thorbecke / PostgreSQL | CPU cores: thorbecke / PostgreSQL / wrk / other | response |"
+  echo "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|"
+  while IFS=$'\t' read -r engine label rps p50 p99 per non2xx sockerr srv_cores us_req wrk_cores other_cores bench_us \
+    db_cores db_us; do
+    ceiling="$(awk -F'\t' -v e="$engine" '$1 == e && $2 == "healthz" { print $3 }' "$results")"
+    ratio="$(awk -v a="$rps" -v b="$ceiling" 'BEGIN { if (b > 0) printf "%.2f", a / b; else printf "n/a" }')"
+    ceiling_us="$(awk -F'\t' -v e="$engine" '$1 == e && $2 == "healthz" { print $13 }' "$results")"
+    cpu_ratio="$(awk -v a="$bench_us" -v b="$ceiling_us" 'BEGIN { if (a > 0 && b > 0) printf "%.2f", b / a; else printf "n/a" }')"
+    flag=""
+    [ "$non2xx" != 0 ] || [ "$sockerr" != 0 ] && flag=" ⚠"
+    db_us_txt="–"
+    db_cores_txt="–"
+    if [ "$engine" = postgresql ]; then
+      db_us_txt="$(awk -v v="$db_us" 'BEGIN { printf "%.0f µs", v }')"
+      db_cores_txt="$db_cores"
+    fi
+    printf '| %s | %s | %s%s | %s ms | %s ms | %s | %s | %s µs / %s | %s / %s / %s / %s | %s B |\n' \
+      "$(engine_name "$engine")" "$(endpoint_name "$label")" "$(awk -v r="$rps" 'BEGIN { printf "%.0f", r }')" "$flag" \
+      "$(awk -v v="$p50" 'BEGIN { printf "%.2f", v }')" "$(awk -v v="$p99" 'BEGIN { printf "%.1f", v }')" \
+      "$ratio" "$cpu_ratio" "$(awk -v v="$us_req" 'BEGIN { printf "%.0f", v }')" "$db_us_txt" \
+      "$srv_cores" "$db_cores_txt" "$wrk_cores" "$other_cores" "$per"
+  done <"$results"
+  echo
+  echo "Ratio to ceiling: req/s divided by the same engine's GET /healthz req/s. Ratio by CPU cost: the CPU one"
+  echo "/healthz request costs the machine (thorbecke + PostgreSQL + wrk + kernel irq/softirq, i.e. loopback TCP)"
+  echo "divided by what one request of this row costs; on an otherwise idle machine, where everything is CPU-bound,"
+  echo "it should come close to the ratio to ceiling, and it is much less disturbed by other work on the machine."
+  echo "CPU per request: CPU time of the thorbecke process (SQLite runs inside it) and of the private PostgreSQL"
+  echo "server during the measured run, divided by the requests served. CPU cores: average number of cores kept busy"
+  echo "during the measured run by thorbecke, PostgreSQL, wrk and everything else on the machine (noise; ideally"
+  echo "0.00 — above ~0.1 the req/s and latencies of that row are disturbed)."
+  echo
+  if [ -s "$rss" ]; then
+    echo "Peak RSS of the thorbecke process (VmHWM; the PostgreSQL server's own memory is not included):"
+    echo
+    while IFS=$'\t' read -r engine load_s hwm_load hwm_end rss_end; do
+      echo "- $(engine_name "$engine"): peak $(mib "$hwm_end") MiB over the whole run" \
+        "($(mib "$hwm_load") MiB after loading, which took ${load_s} s; $(mib "$rss_end") MiB resident at the end)"
+    done <"$rss"
+    echo
+  fi
+  if [ -s "$notes" ]; then
+    echo "Notes:"
+    echo
+    cat "$notes"
+    echo
+  fi
+} >"$report"
+
+mkdir -p "$results_dir"
+cp "$report" "$results_dir/latest.md"
+cp "$raw" "$results_dir/latest.log"
+echo
+cat "$report"
+say "written to bench/results/latest.md (raw wrk output: bench/results/latest.log)"
+exit "$failed"

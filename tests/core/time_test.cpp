@@ -1,0 +1,38 @@
+#include "core/time.h"
+
+#include <gtest/gtest.h>
+
+namespace thorbecke {
+
+TEST(TimeTest, Dates) {
+    EXPECT_TRUE(ParseDate("2024-02-29"));
+    EXPECT_FALSE(ParseDate("2023-02-29"));
+    EXPECT_FALSE(ParseDate("2023-2-1"));
+    EXPECT_FALSE(ParseDate("2023-13-01"));
+    EXPECT_EQ(FormatDate(*ParseDate("2026-11-26")), "2026-11-26");
+}
+
+TEST(TimeTest, DateTimes) {
+    EXPECT_TRUE(IsDateTime("2024-01-02T03:04:05Z"));
+    EXPECT_TRUE(IsDateTime("2024-01-02T03:04:05.123456+01:00"));
+    EXPECT_FALSE(IsDateTime("2024-01-02T03:04:05"));
+    EXPECT_FALSE(IsDateTime("2024-01-02 25:04:05Z"));
+}
+
+TEST(TimeTest, Durations) {
+    auto d = ParseDuration("P1Y2M3DT4H5M6.5S");
+    ASSERT_TRUE(d);
+    EXPECT_EQ(d->years, 1);
+    EXPECT_EQ(d->months, 2);
+    EXPECT_EQ(d->days, 3);
+    EXPECT_EQ(d->hours, 4);
+    EXPECT_EQ(d->minutes, 5);
+    EXPECT_DOUBLE_EQ(d->seconds, 6.5);
+    EXPECT_TRUE(ParseDuration("P6W"));
+    EXPECT_FALSE(ParseDuration("P"));
+    EXPECT_FALSE(ParseDuration("PT"));
+    EXPECT_FALSE(ParseDuration("6W"));
+    EXPECT_FALSE(ParseDuration("P1.5Y"));
+}
+
+}  // namespace thorbecke
