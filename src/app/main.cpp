@@ -178,6 +178,13 @@ int CmdServe(const std::vector<std::string>& args) {
             url.c_str()
         );
     }
+    if (!config->demo) {
+        std::fprintf(
+            stderr,
+            "  Add an API client with: thorbecke clients add --client-id NAME --secret SECRET --scope "
+            "ztc:catalogi.lezen\n\n"
+        );
+    }
     log::Info("listening", {{"url", url}});
     server.Run();
     log::Info("stopped");

@@ -855,7 +855,14 @@ asio::awaitable<Status> Service::Prepare(WriteContext& ctx, storage::Session& s)
                 std::string zaaktype_procestype =
                     FromStored(StringField(parent_input, "selectielijstProcestype"), ctx.base);
                 in["selectielijstklasse"] = ToStored(klasse_url, ctx.base);
-                if (zaaktype_procestype != k.procestype_url) {
+                // Compare canonical URLs: the zaaktype's may differ in case or port notation.
+                std::optional<referentielijsten::Procestype> procestype;
+                if (!zaaktype_procestype.empty()) {
+                    auto p = co_await selectielijst_.FindProcestype(zaaktype_procestype, ctx.base);
+                    if (!p) co_return Fail(p.error());
+                    procestype = std::move(*p);
+                }
+                if (!procestype || procestype->url != k.procestype_url) {
                     errors.push_back(
                         {"selectielijstklasse",
                          "procestype-mismatch",
