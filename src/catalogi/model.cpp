@@ -220,6 +220,32 @@ std::vector<Kind> MakeKinds() {
         "",
         "",
         ""});
+    auto incoming = [&kinds](KindId id, std::vector<Incoming> fields) {
+        kinds[static_cast<std::size_t>(id)].incoming = std::move(fields);
+    };
+    incoming(
+        K::kCatalogus,
+        {{"zaaktypen", K::kZaaktype, "catalogus"},
+         {"besluittypen", K::kBesluittype, "catalogus"},
+         {"informatieobjecttypen", K::kInformatieobjecttype, "catalogus"}}
+    );
+    incoming(
+        K::kZaaktype,
+        {{"statustypen", K::kStatustype, "zaaktype"},
+         {"resultaattypen", K::kResultaattype, "zaaktype"},
+         {"eigenschappen", K::kEigenschap, "zaaktype"},
+         {"roltypen", K::kRoltype, "zaaktype"},
+         {"zaakobjecttypen", K::kZaakobjecttype, "zaaktype"}}
+    );
+    incoming(
+        K::kStatustype,
+        {{"eigenschappen", K::kEigenschap, "statustype"}, {"zaakobjecttypen", K::kZaakobjecttype, "statustype"}}
+    );
+    incoming(K::kInformatieobjecttype, {{"besluittypen", K::kBesluittype, "informatieobjecttypen"}});
+    incoming(
+        K::kBesluittype,
+        {{"zaaktypen", K::kZaaktype, "besluittypen"}, {"resultaattypen", K::kResultaattype, "besluittypen"}}
+    );
     return kinds;
 }
 

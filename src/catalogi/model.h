@@ -53,6 +53,14 @@ struct Filter {
     std::optional<KindId> url_kind = {};  // for URL-valued filters
 };
 
+//! A read-only list field made of the objects that refer to this one: objects of `source` whose `rel`
+//! reference points here (a zaaktype's statustypen are the statustypen whose `zaaktype` is this zaaktype).
+struct Incoming {
+    std::string_view field;
+    KindId source;
+    std::string_view rel;
+};
+
 struct Kind {
     KindId id;
     std::string_view name;        // "zaaktype": used as the stored kind and in messages
@@ -69,6 +77,7 @@ struct Kind {
     std::string_view attr1, attr2, attr3;
     //! Field whose value groups versions of one type (zaaktype: identificatie; others: omschrijving).
     std::string_view version_key;
+    std::vector<Incoming> incoming = {};
 };
 
 const std::vector<Kind>& Kinds();

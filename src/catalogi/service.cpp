@@ -272,34 +272,13 @@ asio::awaitable<Result<std::vector<std::string>>> Service::Render(
             AppendKey(o, "catalogus");
             json::AppendString(o, FullUrl(base, GetKind(KindId::kCatalogus), row.catalogus));
         }
+        for (const Incoming& inc : kind.incoming) {
+            const Kind& source = GetKind(inc.source);
+            AppendUrls(o, inc.field, base, source, incoming(row, source.name, inc.rel));
+        }
+        // What cannot be said as "objects referring to this one".
         switch (row.kind) {
-            case KindId::kCatalogus:
-                AppendUrls(o, "zaaktypen", base, GetKind(KindId::kZaaktype), incoming(row, "zaaktype", "catalogus"));
-                AppendUrls(
-                    o, "besluittypen", base, GetKind(KindId::kBesluittype), incoming(row, "besluittype", "catalogus")
-                );
-                AppendUrls(
-                    o,
-                    "informatieobjecttypen",
-                    base,
-                    GetKind(KindId::kInformatieobjecttype),
-                    incoming(row, "informatieobjecttype", "catalogus")
-                );
-                break;
             case KindId::kZaaktype:
-                AppendUrls(
-                    o, "statustypen", base, GetKind(KindId::kStatustype), incoming(row, "statustype", "zaaktype")
-                );
-                AppendUrls(
-                    o,
-                    "resultaattypen",
-                    base,
-                    GetKind(KindId::kResultaattype),
-                    incoming(row, "resultaattype", "zaaktype")
-                );
-                AppendUrls(
-                    o, "eigenschappen", base, GetKind(KindId::kEigenschap), incoming(row, "eigenschap", "zaaktype")
-                );
                 AppendUrls(
                     o,
                     "informatieobjecttypen",
@@ -307,32 +286,12 @@ asio::awaitable<Result<std::vector<std::string>>> Service::Render(
                     GetKind(KindId::kInformatieobjecttype),
                     lookup(rel.zaaktype_iots, row.uuid)
                 );
-                AppendUrls(o, "roltypen", base, GetKind(KindId::kRoltype), incoming(row, "roltype", "zaaktype"));
-                AppendUrls(
-                    o,
-                    "zaakobjecttypen",
-                    base,
-                    GetKind(KindId::kZaakobjecttype),
-                    incoming(row, "zaakobjecttype", "zaaktype")
-                );
-                span(o, "zaaktype", row.catalogus, row.identificatie);
                 break;
             case KindId::kStatustype: {
                 AppendKey(o, "isEindstatus");
                 auto it = rel.max_volgnummer.find(row.zaaktype);
-                o += (it != rel.max_volgnummer.end() && row.volgnummer && *row.volgnummer == it->second) ? "true"
-                                                                                                         : "false";
-                AppendUrls(
-                    o, "eigenschappen", base, GetKind(KindId::kEigenschap), incoming(row, "eigenschap", "statustype")
-                );
-                AppendUrls(
-                    o,
-                    "zaakobjecttypen",
-                    base,
-                    GetKind(KindId::kZaakobjecttype),
-                    incoming(row, "zaakobjecttype", "statustype")
-                );
-                span(o, "zaaktype", row.catalogus, lookup(rel.zaaktype_identificatie, row.zaaktype));
+                bool last = it != rel.max_volgnummer.end() && row.volgnummer && *row.volgnummer == it->second;
+                o += last ? "true" : "false";
                 break;
             }
             case KindId::kResultaattype:
@@ -340,44 +299,27 @@ asio::awaitable<Result<std::vector<std::string>>> Service::Render(
                 AppendStrings(
                     o, "informatieobjecttypeOmschrijving", outgoing_omschrijving(row, "informatieobjecttypen")
                 );
-                span(o, "zaaktype", row.catalogus, lookup(rel.zaaktype_identificatie, row.zaaktype));
-                break;
-            case KindId::kRoltype:
-            case KindId::kEigenschap:
-                span(o, "zaaktype", row.catalogus, lookup(rel.zaaktype_identificatie, row.zaaktype));
                 break;
             case KindId::kZaakobjecttype:
                 AppendUrls(o, "resultaattypen", base, GetKind(KindId::kResultaattype), {});
-                span(o, "zaaktype", row.catalogus, lookup(rel.zaaktype_identificatie, row.zaaktype));
                 break;
             case KindId::kInformatieobjecttype:
-                AppendUrls(
-                    o,
-                    "besluittypen",
-                    base,
-                    GetKind(KindId::kBesluittype),
-                    incoming(row, "besluittype", "informatieobjecttypen")
-                );
                 AppendUrls(o, "zaaktypen", base, GetKind(KindId::kZaaktype), lookup(rel.iot_zaaktypen, row.uuid));
-                span(o, "informatieobjecttype", row.catalogus, row.identificatie);
                 break;
             case KindId::kBesluittype:
-                AppendUrls(o, "zaaktypen", base, GetKind(KindId::kZaaktype), incoming(row, "zaaktype", "besluittypen"));
-                AppendUrls(
-                    o,
-                    "resultaattypen",
-                    base,
-                    GetKind(KindId::kResultaattype),
-                    incoming(row, "resultaattype", "besluittypen")
-                );
                 AppendStrings(
                     o, "resultaattypenOmschrijving", incoming_omschrijving(row, "resultaattype", "besluittypen")
                 );
                 AppendStrings(o, "vastgelegdIn", {});
-                span(o, "besluittype", row.catalogus, row.identificatie);
                 break;
-            case KindId::kZaaktypeInformatieobjecttype:
+            default:
                 break;
+        }
+        // beginObject/eindeObject: the life span of all versions of the type (children: of their zaaktype).
+        if (kind.publishable) {
+            span(o, kind.name, row.catalogus, row.identificatie);
+        } else if (kind.child_of_zaaktype && row.kind != KindId::kZaaktypeInformatieobjecttype) {
+            span(o, "zaaktype", row.catalogus, lookup(rel.zaaktype_identificatie, row.zaaktype));
         }
         o += '}';
         out.push_back(std::move(o));
