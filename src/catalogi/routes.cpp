@@ -18,12 +18,7 @@ using http::Response;
 //! ETag over the JSON representation (the Catalogi API's HTTP caching rule); it includes the host part of
 //! every URL, so equivalent resources reached through different hosts get different tags, as required.
 std::string ETag(std::string_view body) {
-    std::uint64_t h = 1469598103934665603ULL;  // FNV-1a 64
-    for (char c : body) {
-        h ^= static_cast<unsigned char>(c);
-        h *= 1099511628211ULL;
-    }
-    return fmt::format("\"{:016x}\"", h);
+    return fmt::format("\"{:016x}\"", std::hash<std::string_view>{}(body));
 }
 
 bool MatchesIfNoneMatch(std::string_view header, std::string_view etag) {

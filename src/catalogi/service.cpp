@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <charconv>
+#include <unordered_map>
 
 #include <fmt/format.h>
 #include <boost/json.hpp>
@@ -165,6 +166,34 @@ void AppendOptString(std::string& out, std::string_view key, const std::string& 
 }
 
 }  // namespace
+
+//! Renderings by request (base URL + target), per IO thread, each valid for one catalogue generation.
+//! Lists and details of a catalogue are read far more often than the catalogue changes.
+class RenderCache {
+  public:
+    static RenderCache& Local() {
+        thread_local RenderCache cache;
+        return cache;
+    }
+    std::optional<std::string> Find(const std::string& key, std::int64_t generation) const {
+        auto it = entries_.find(key);
+        if (it == entries_.end() || it->second.first != generation) return std::nullopt;
+        return it->second.second;
+    }
+    void Put(std::string key, std::int64_t generation, const std::string& body) {
+        if (bytes_ + body.size() > kMaxBytes) {
+            entries_.clear();
+            bytes_ = 0;
+        }
+        bytes_ += key.size() + body.size();
+        entries_.insert_or_assign(std::move(key), std::make_pair(generation, body));
+    }
+
+  private:
+    static constexpr std::size_t kMaxBytes = 16 * 1024 * 1024;
+    std::unordered_map<std::string, std::pair<std::int64_t, std::string>> entries_;
+    std::size_t bytes_ = 0;
+};
 
 struct Service::WriteContext {
     const Kind& kind;
@@ -330,13 +359,27 @@ asio::awaitable<Result<std::vector<std::string>>> Service::Render(
 asio::awaitable<Result<Rendered>> Service::Retrieve(const Kind& kind, const http::Request& req) {
     const std::string& uuid = req.PathParam("uuid");
     if (!IsUuid(uuid)) co_return Fail(Error::NotFound());
-    auto row = co_await store_.Get(nullptr, uuid);
-    if (!row) co_return Fail(row.error());
-    if (!*row || (*row)->kind != kind.id) co_return Fail(Error::NotFound());
-    std::vector<Row> one(1, **row);
-    auto rendered = co_await Render(nullptr, one, req.base_url);
-    if (!rendered) co_return Fail(rendered.error());
-    co_return Rendered{200, std::move(rendered->front())};
+    std::string key = req.base_url + req.path;
+    auto generation = co_await store_.Generation(nullptr);
+    if (!generation) co_return Fail(generation.error());
+    if (auto hit = RenderCache::Local().Find(key, *generation)) co_return Rendered{200, std::move(*hit)};
+    Rendered out;
+    // All reads of one request in one go: one snapshot, one round of locking (see Database::Read).
+    auto st = co_await store_.db().Read([&](storage::Session& s) -> asio::awaitable<Status> {
+        auto snapshot = co_await store_.Generation(&s);
+        if (!snapshot) co_return Fail(snapshot.error());
+        auto row = co_await store_.Get(&s, uuid);
+        if (!row) co_return Fail(row.error());
+        if (!*row || (*row)->kind != kind.id) co_return Fail(Error::NotFound());
+        std::vector<Row> one(1, std::move(**row));
+        auto rendered = co_await Render(&s, one, req.base_url);
+        if (!rendered) co_return Fail(rendered.error());
+        out.body = std::move(rendered->front());
+        RenderCache::Local().Put(key, *snapshot, out.body);
+        co_return Status{};
+    });
+    if (!st) co_return Fail(st.error());
+    co_return out;
 }
 
 asio::awaitable<Result<Rendered>> Service::List(const Kind& kind, const http::Request& req) {
@@ -512,12 +555,29 @@ asio::awaitable<Result<Rendered>> Service::List(const Kind& kind, const http::Re
         if (st == "concept") q.raw_where.emplace_back("concept = 1");
         if (st == "definitief") q.raw_where.emplace_back("concept = 0");
     }
-    auto result = co_await store_.List(kind, q, page, page_size);
-    if (!result) co_return Fail(result.error());
-    std::int64_t pages = (result->count + page_size - 1) / page_size;
-    if (page > 1 && page > pages) co_return Fail(Error::NotFound("Ongeldige pagina."));
-    auto rendered = co_await Render(nullptr, result->rows, req.base_url);
-    if (!rendered) co_return Fail(rendered.error());
+    std::string key = req.base_url + req.target;
+    auto generation = co_await store_.Generation(nullptr);
+    if (!generation) co_return Fail(generation.error());
+    if (auto hit = RenderCache::Local().Find(key, *generation)) co_return Rendered{200, std::move(*hit)};
+    Page result;
+    std::vector<std::string> rendered;
+    std::int64_t pages = 0;
+    std::int64_t snapshot_generation = 0;
+    auto st = co_await store_.db().Read([&](storage::Session& s) -> asio::awaitable<Status> {
+        auto snapshot = co_await store_.Generation(&s);
+        if (!snapshot) co_return Fail(snapshot.error());
+        snapshot_generation = *snapshot;
+        auto found = co_await store_.List(&s, kind, q, page, page_size);
+        if (!found) co_return Fail(found.error());
+        result = std::move(*found);
+        pages = (result.count + page_size - 1) / page_size;
+        if (page > 1 && page > pages) co_return Fail(Error::NotFound("Ongeldige pagina."));
+        auto r = co_await Render(&s, result.rows, req.base_url);
+        if (!r) co_return Fail(r.error());
+        rendered = std::move(*r);
+        co_return Status{};
+    });
+    if (!st) co_return Fail(st.error());
 
     auto page_url = [&](std::int64_t p) {
         std::string url = req.base_url + req.path;
@@ -531,7 +591,7 @@ asio::awaitable<Result<Rendered>> Service::List(const Kind& kind, const http::Re
         url += fmt::format("{}page={}", sep, p);
         return url;
     };
-    std::string body = fmt::format("{{\"count\":{},\"next\":", result->count);
+    std::string body = fmt::format("{{\"count\":{},\"next\":", result.count);
     if (page < pages)
         json::AppendString(body, page_url(page + 1));
     else
@@ -542,11 +602,12 @@ asio::awaitable<Result<Rendered>> Service::List(const Kind& kind, const http::Re
     else
         body += "null";
     body += ",\"results\":[";
-    for (std::size_t i = 0; i < rendered->size(); ++i) {
+    for (std::size_t i = 0; i < rendered.size(); ++i) {
         if (i) body += ',';
-        body += (*rendered)[i];
+        body += rendered[i];
     }
     body += "]}";
+    RenderCache::Local().Put(std::move(key), snapshot_generation, body);
     co_return Rendered{200, std::move(body)};
 }
 

@@ -71,7 +71,7 @@ CREATE TABLE catalogi_object (
     created_at TEXT NOT NULL
 );
 CREATE INDEX catalogi_object_kind_created ON catalogi_object (kind, created_at, uuid);
-CREATE INDEX catalogi_object_catalogus ON catalogi_object (kind, catalogus, concept, created_at);
+CREATE INDEX catalogi_object_catalogus ON catalogi_object (kind, catalogus, concept, created_at, uuid);
 CREATE INDEX catalogi_object_zaaktype ON catalogi_object (zaaktype, kind);
 CREATE INDEX catalogi_object_identificatie ON catalogi_object (kind, identificatie, catalogus);
 CREATE INDEX catalogi_object_omschrijving ON catalogi_object (kind, omschrijving);
@@ -118,7 +118,7 @@ asio::awaitable<Result<std::vector<Row>>> Store::GetMany(storage::Session* s, co
 }
 
 asio::awaitable<Result<Page>> Store::List(
-    const Kind& kind, const ListQuery& q, std::int64_t page, std::int64_t page_size
+    storage::Session* s, const Kind& kind, const ListQuery& q, std::int64_t page, std::int64_t page_size
 ) {
     std::string where = "kind = $1";
     storage::Params params{std::string(kind.name)};
@@ -134,13 +134,14 @@ asio::awaitable<Result<Page>> Store::List(
     }
     for (const auto& cond : q.raw_where) where += " AND " + cond;
     Page out;
-    auto count = co_await db_.Query(fmt::format("SELECT COUNT(*) FROM catalogi_object WHERE {}", where), params);
+    auto count = co_await Run(s, fmt::format("SELECT COUNT(*) FROM catalogi_object WHERE {}", where), params);
     if (!count) co_return Fail(count.error());
     out.count = count->Int(0, 0);
     if (out.count == 0) co_return out;
     params.push_back(page_size);
     params.push_back((page - 1) * page_size);
-    auto r = co_await db_.Query(
+    auto r = co_await Run(
+        s,
         fmt::format(
             "SELECT {} FROM catalogi_object WHERE {} ORDER BY created_at, uuid LIMIT ${} OFFSET ${}",
             kColumns,
@@ -203,28 +204,41 @@ asio::awaitable<Result<Related>> Store::LoadRelated(storage::Session* s, const s
             rel.outgoing[r->Text(i, 0)].emplace_back(r->Text(i, 1), r->Text(i, 2), r->Text(i, 3));
         }
     }
-    if (!zaaktypen.empty() || !iots.empty()) {
-        // Zaaktype ↔ informatieobjecttype through zaaktype-informatieobjecttypen (the only kind with both links).
-        std::vector<std::string> both = zaaktypen;
-        both.insert(both.end(), iots.begin(), iots.end());
+    // Zaaktype <-> informatieobjecttype through zaaktype-informatieobjecttypen (the only kind with both links).
+    // One indexed query per side: an OR over both sides would scan the whole link table.
+    auto add_pair = [&rel](const std::string& zaaktype, const std::string& iot) {
+        auto& zi = rel.zaaktype_iots[zaaktype];
+        if (std::find(zi.begin(), zi.end(), iot) == zi.end()) zi.push_back(iot);
+        auto& iz = rel.iot_zaaktypen[iot];
+        if (std::find(iz.begin(), iz.end(), zaaktype) == iz.end()) iz.push_back(zaaktype);
+    };
+    if (!zaaktypen.empty()) {
         auto r = co_await Run(
             s,
             fmt::format(
                 "SELECT a.dst, b.dst FROM catalogi_link a JOIN catalogi_link b ON b.src = a.src AND b.rel = "
                 "'informatieobjecttype' JOIN catalogi_object o ON o.uuid = a.src "
-                "WHERE a.rel = 'zaaktype' AND ({} OR {}) ORDER BY o.volgnummer, o.created_at",
-                storage::InList(d, "a.dst", 1),
-                storage::InList(d, "b.dst", 1)
+                "WHERE a.rel = 'zaaktype' AND {} ORDER BY o.volgnummer, o.created_at",
+                storage::InList(d, "a.dst", 1)
             ),
-            storage::MakeParams(storage::ListParam(d, both))
+            storage::MakeParams(storage::ListParam(d, zaaktypen))
         );
         if (!r) co_return Fail(r.error());
-        for (std::size_t i = 0; i < r->size(); ++i) {
-            auto& zi = rel.zaaktype_iots[r->Text(i, 0)];
-            if (std::find(zi.begin(), zi.end(), r->Text(i, 1)) == zi.end()) zi.push_back(r->Text(i, 1));
-            auto& iz = rel.iot_zaaktypen[r->Text(i, 1)];
-            if (std::find(iz.begin(), iz.end(), r->Text(i, 0)) == iz.end()) iz.push_back(r->Text(i, 0));
-        }
+        for (std::size_t i = 0; i < r->size(); ++i) add_pair(r->Text(i, 0), r->Text(i, 1));
+    }
+    if (!iots.empty()) {
+        auto r = co_await Run(
+            s,
+            fmt::format(
+                "SELECT a.dst, b.dst FROM catalogi_link b JOIN catalogi_link a ON a.src = b.src AND a.rel = "
+                "'zaaktype' JOIN catalogi_object o ON o.uuid = b.src "
+                "WHERE b.rel = 'informatieobjecttype' AND {} ORDER BY o.created_at",
+                storage::InList(d, "b.dst", 1)
+            ),
+            storage::MakeParams(storage::ListParam(d, iots))
+        );
+        if (!r) co_return Fail(r.error());
+        for (std::size_t i = 0; i < r->size(); ++i) add_pair(r->Text(i, 0), r->Text(i, 1));
     }
     if (!parents.empty()) {
         auto r = co_await Run(
@@ -270,6 +284,7 @@ asio::awaitable<Result<Related>> Store::LoadRelated(storage::Session* s, const s
 }
 
 asio::awaitable<Status> Store::Insert(storage::Session& s, const Row& row, const std::vector<Link>& links) {
+    if (auto bumped = co_await BumpGeneration(s); !bumped) co_return bumped;
     auto r = co_await s.Query(
         fmt::format(
             "INSERT INTO catalogi_object ({}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, "
@@ -308,6 +323,7 @@ asio::awaitable<Status> Store::Insert(storage::Session& s, const Row& row, const
 }
 
 asio::awaitable<Status> Store::Update(storage::Session& s, const Row& row, const std::vector<Link>& links) {
+    if (auto bumped = co_await BumpGeneration(s); !bumped) co_return bumped;
     auto r = co_await s.Query(
         "UPDATE catalogi_object SET catalogus = $2, zaaktype = $3, concept = $4, identificatie = $5, omschrijving = "
         "$6, "
@@ -353,6 +369,7 @@ asio::awaitable<Status> Store::Update(storage::Session& s, const Row& row, const
 }
 
 asio::awaitable<Status> Store::Delete(storage::Session& s, const Row& row) {
+    if (auto bumped = co_await BumpGeneration(s); !bumped) co_return bumped;
     if (row.kind == KindId::kZaaktype) {
         auto l = co_await s.Query(
             "DELETE FROM catalogi_link WHERE src IN (SELECT uuid FROM catalogi_object WHERE zaaktype = $1)",
@@ -370,6 +387,7 @@ asio::awaitable<Status> Store::Delete(storage::Session& s, const Row& row) {
 }
 
 asio::awaitable<Status> Store::Publish(storage::Session& s, const Row& row) {
+    if (auto bumped = co_await BumpGeneration(s); !bumped) co_return bumped;
     auto r = co_await s.Query(
         "UPDATE catalogi_object SET concept = 0 WHERE uuid = $1 OR zaaktype = $1", storage::MakeParams(row.uuid)
     );
@@ -434,6 +452,18 @@ asio::awaitable<Result<std::vector<std::string>>> Store::Targets(
     std::vector<std::string> out;
     for (std::size_t i = 0; i < r->size(); ++i) out.push_back(r->Text(i, 0));
     co_return out;
+}
+
+asio::awaitable<Status> Store::BumpGeneration(storage::Session& s) {
+    auto n = co_await NextNumber(s, "generation");
+    if (!n) co_return Fail(n.error());
+    co_return Status{};
+}
+
+asio::awaitable<Result<std::int64_t>> Store::Generation(storage::Session* s) {
+    auto r = co_await Run(s, "SELECT value FROM catalogi_counter WHERE name = 'generation'", {});
+    if (!r) co_return Fail(r.error());
+    co_return r->empty() ? 0 : r->Int(0, 0);
 }
 
 asio::awaitable<Result<std::int64_t>> Store::NextNumber(storage::Session& s, std::string_view name) {

@@ -77,7 +77,9 @@ class Store {
     //! Reads inside a transaction (session) or on their own (nullptr).
     asio::awaitable<Result<std::optional<Row>>> Get(storage::Session* s, std::string_view uuid);
     asio::awaitable<Result<std::vector<Row>>> GetMany(storage::Session* s, const std::vector<std::string>& uuids);
-    asio::awaitable<Result<Page>> List(const Kind& kind, const ListQuery& q, std::int64_t page, std::int64_t page_size);
+    asio::awaitable<Result<Page>> List(
+        storage::Session* s, const Kind& kind, const ListQuery& q, std::int64_t page, std::int64_t page_size
+    );
     asio::awaitable<Result<Related>> LoadRelated(storage::Session* s, const std::vector<Row>& rows);
 
     asio::awaitable<Status> Insert(storage::Session& s, const Row& row, const std::vector<Link>& links);
@@ -106,10 +108,15 @@ class Store {
         storage::Session* s, const std::string& src, std::string_view rel
     );
 
+    //! The catalogue's generation: a number every write raises in its own transaction. A rendering made
+    //! when it had value G is valid as long as it still has value G, on every node and in every process.
+    asio::awaitable<Result<std::int64_t>> Generation(storage::Session* s);
+
     //! Next number for generated identificaties (per kind).
     asio::awaitable<Result<std::int64_t>> NextNumber(storage::Session& s, std::string_view name);
 
   private:
+    asio::awaitable<Status> BumpGeneration(storage::Session& s);
     asio::awaitable<Result<storage::Rows>> Run(storage::Session* s, std::string_view sql, storage::Params params);
     storage::Database& db_;
 };

@@ -1,11 +1,21 @@
 #include "core/auth/clients.h"
 
 #include <chrono>
+#include <map>
 
 #include "core/auth/jwt.h"
 #include "core/time.h"
 
 namespace thorbecke::auth {
+
+//! A client as last read from the database, kept per IO thread (no locking on the hot path).
+struct ClientStore::Cached {
+    std::string secret;
+    bool all_rights = false;
+    std::set<Grant> grants;
+    std::chrono::steady_clock::time_point loaded;
+    std::uint64_t generation = 0;
+};
 
 std::vector<storage::Migration> ClientStore::Migrations() {
     const char* sql = R"sql(
@@ -27,6 +37,7 @@ CREATE TABLE auth_grant (
 }
 
 asio::awaitable<Status> ClientStore::Put(const ClientSpec& spec) {
+    generation_.fetch_add(1);
     co_return co_await db_.Transaction([&spec](storage::Session& s) -> asio::awaitable<Status> {
         storage::Params id{spec.client_id};
         auto del = co_await s.Query("DELETE FROM auth_client WHERE client_id = $1", std::move(id));
@@ -52,6 +63,7 @@ asio::awaitable<Status> ClientStore::Put(const ClientSpec& spec) {
 }
 
 asio::awaitable<Result<bool>> ClientStore::Remove(const std::string& client_id) {
+    generation_.fetch_add(1);
     auto r = co_await db_.Query("DELETE FROM auth_client WHERE client_id = $1", storage::MakeParams(client_id));
     if (!r) co_return Fail(r.error());
     co_return r->affected > 0;
@@ -87,13 +99,33 @@ asio::awaitable<Result<Principal>> ClientStore::Authenticate(std::string_view au
     auto claims = DecodeUnverified(token);
     if (!claims) co_return Fail(claims.error());
 
-    auto rows = co_await db_.Query(
-        "SELECT c.secret, c.all_rights, g.component, g.scope FROM auth_client c "
-        "LEFT JOIN auth_grant g ON g.client_id = c.client_id WHERE c.client_id = $1",
-        storage::MakeParams(claims->client_id)
-    );
-    if (!rows) co_return Fail(rows.error());
-    if (rows->empty() || !VerifySignature(token, rows->Text(0, 0))) {
+    thread_local std::map<std::pair<const ClientStore*, std::string>, Cached> cache;
+    auto key = std::make_pair(this, claims->client_id);
+    auto steady_now = std::chrono::steady_clock::now();
+    auto it = cache.find(key);
+    bool fresh = it != cache.end() && it->second.generation == generation_.load() &&
+                 steady_now - it->second.loaded < std::chrono::milliseconds(options_.cache_milliseconds);
+    if (!fresh) {
+        std::uint64_t generation = generation_.load();
+        auto rows = co_await db_.Query(
+            "SELECT c.secret, c.all_rights, g.component, g.scope FROM auth_client c "
+            "LEFT JOIN auth_grant g ON g.client_id = c.client_id WHERE c.client_id = $1",
+            storage::MakeParams(claims->client_id)
+        );
+        if (!rows) co_return Fail(rows.error());
+        if (rows->empty()) {
+            cache.erase(key);
+            co_return Fail(Error::Unauthenticated("Client identificatie of JWT-handtekening is ongeldig."));
+        }
+        Cached entry{rows->Text(0, 0), rows->Int(0, 1) != 0, {}, steady_now, generation};
+        for (std::size_t i = 0; i < rows->size(); ++i) {
+            if (!rows->IsNull(i, 2)) entry.grants.insert(Grant{rows->Text(i, 2), rows->Text(i, 3)});
+        }
+        if (cache.size() > 10000) cache.clear();  // bounded: client ids come from unverified tokens
+        it = cache.insert_or_assign(key, std::move(entry)).first;
+    }
+    const Cached& client = it->second;
+    if (!VerifySignature(token, client.secret)) {
         co_return Fail(Error::Unauthenticated("Client identificatie of JWT-handtekening is ongeldig."));
     }
     auto now =
@@ -112,10 +144,8 @@ asio::awaitable<Result<Principal>> ClientStore::Authenticate(std::string_view au
     Principal p;
     p.client_id = claims->client_id;
     p.user_id = claims->user_id;
-    p.all_rights = rows->Int(0, 1) != 0;
-    for (std::size_t i = 0; i < rows->size(); ++i) {
-        if (!rows->IsNull(i, 2)) p.grants.insert(Grant{rows->Text(i, 2), rows->Text(i, 3)});
-    }
+    p.all_rights = client.all_rights;
+    p.grants = client.grants;
     co_return p;
 }
 

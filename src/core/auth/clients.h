@@ -2,6 +2,7 @@
 // Clients (applications) that may call Thorbecke, their shared JWT secrets and their rights. Stored in
 // the database so that every node sees the same clients; managed with `thorbecke clients ...` until the
 // Autorisaties API takes over that job.
+#include <atomic>
 #include <optional>
 #include <string>
 #include <vector>
@@ -29,6 +30,10 @@ struct AuthOptions {
     std::int64_t leeway_seconds = 300;
     //! Tokens older than this (by `iat`) are refused; 0 disables the check.
     std::int64_t max_age_seconds = 0;
+    //! How long a node may reuse a client's secret and grants without asking the database. Changes made
+    //! through this process take effect at once; changes by another process (the CLI, another node)
+    //! within this time. 0: ask the database on every request.
+    std::int64_t cache_milliseconds = 1000;
 };
 
 class ClientStore {
@@ -47,8 +52,12 @@ class ClientStore {
     asio::awaitable<Result<Principal>> Authenticate(std::string_view authorization);
 
   private:
+    struct Cached;
     storage::Database& db_;
     AuthOptions options_;
+    //! Bumped on every change made through this store; per-thread cache entries of older generations
+    //! are ignored.
+    std::atomic<std::uint64_t> generation_{0};
 };
 
 }  // namespace thorbecke::auth

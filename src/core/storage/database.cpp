@@ -27,6 +27,10 @@ std::int64_t Rows::Int(std::size_t r, std::size_t c) const {
     return out;
 }
 
+asio::awaitable<Result<Rows>> AutocommitSession::Query(std::string_view sql, Params params) {
+    co_return co_await db_.Query(sql, std::move(params));
+}
+
 Result<std::unique_ptr<Database>> Open(const Options& options) {
     std::string_view url = options.url;
     if (url.starts_with("sqlite:")) return OpenSqlite(options);

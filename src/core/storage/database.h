@@ -64,6 +64,18 @@ class Session {
     virtual asio::awaitable<Result<Rows>> Query(std::string_view sql, Params params) = 0;
 };
 
+class Database;
+
+//! A Session whose statements run on their own, each in autocommit, through the database.
+class AutocommitSession final : public Session {
+  public:
+    explicit AutocommitSession(Database& db) : db_(db) {}
+    asio::awaitable<Result<Rows>> Query(std::string_view sql, Params params) override;
+
+  private:
+    Database& db_;
+};
+
 struct PoolStats {
     std::int64_t connections = 0;  // open connections
     std::int64_t busy = 0;         // connections running a statement or transaction
@@ -83,6 +95,11 @@ class Database {
     //! Runs `fn` in one transaction: commits when it returns success, rolls back when it returns an error
     //! or throws. Everything a write request does goes through one call, so nothing is ever half-written.
     virtual asio::awaitable<Status> Transaction(TxFn fn) = 0;
+
+    //! Runs `fn` for reads that belong together (one request's). SQLite runs them in one read transaction:
+    //! one snapshot, and one round of WAL locking instead of one per statement. PostgreSQL runs them as
+    //! pipelined autocommit statements. `fn` must not write.
+    virtual asio::awaitable<Status> Read(TxFn fn) = 0;
 
     //! Runs the versioned migrations of every component, in order, each in its own transaction;
     //! applied versions are recorded in `schema_migrations`. Blocking; called once at start-up.

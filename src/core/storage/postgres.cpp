@@ -1002,6 +1002,12 @@ asio::awaitable<Result<Rows>> PostgresDatabase::Query(std::string_view sql, Para
     co_return co_await lease->conn().Execute(sql, params);
 }
 
+asio::awaitable<Status> PostgresDatabase::Read(TxFn fn) {
+    // Autocommit statements keep the pipelined connections shared; no connection is held for the request.
+    AutocommitSession session(*this);
+    co_return co_await fn(session);
+}
+
 asio::awaitable<Status> PostgresDatabase::Transaction(TxFn fn) {
     const auto pool = PoolFor(co_await asio::this_coro::executor);
     auto lease = co_await pool->Acquire(true);

@@ -34,6 +34,7 @@ class PostgresDatabase final : public Database {
     [[nodiscard]] Dialect dialect() const override { return Dialect::kPostgres; }
     asio::awaitable<Result<Rows>> Query(std::string_view sql, Params params) override;
     asio::awaitable<Status> Transaction(TxFn fn) override;
+    asio::awaitable<Status> Read(TxFn fn) override;
     Status Migrate(const std::vector<Migration>& migrations) override;
     [[nodiscard]] PoolStats Stats() const override;
 

@@ -192,10 +192,16 @@ class SqliteDatabase final : public Database {
     }
 
     asio::awaitable<Status> Transaction(TxFn fn) override {
+        co_return co_await RunInTransaction(std::move(fn), "BEGIN IMMEDIATE");
+    }
+
+    asio::awaitable<Status> Read(TxFn fn) override { co_return co_await RunInTransaction(std::move(fn), "BEGIN"); }
+
+    asio::awaitable<Status> RunInTransaction(TxFn fn, std::string_view begin_sql) {
         auto acquired = Acquire();
         if (!acquired) co_return Fail(acquired.error());
         Connection& conn = **acquired;
-        auto begin = conn.Run("BEGIN IMMEDIATE", {});
+        auto begin = conn.Run(begin_sql, {});
         if (!begin) co_return Fail(begin.error());
         conn.in_transaction = true;
         busy_.fetch_add(1);
@@ -270,6 +276,12 @@ class SqliteDatabase final : public Database {
 }  // namespace
 
 Result<std::unique_ptr<Database>> OpenSqlite(const Options& options) {
+    // Memory statistics take a global mutex on every allocation, which IO threads would contend for.
+    static const bool configured = [] {
+        sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+        return true;
+    }();
+    (void)configured;
     std::string_view url = options.url;
     if (url == "sqlite::memory:") {
         // A named shared-cache memory database, so that every thread's connection sees the same data.

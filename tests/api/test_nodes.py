@@ -1,0 +1,78 @@
+"""Two Thorbecke nodes on one database: what one node writes, the other serves on the very next request.
+
+Each node keeps renderings and client rights in memory; these tests prove that no node serves stale data
+after another node (or the CLI) changed it.
+"""
+import time
+
+import pytest
+
+import zgw
+from conftest import Server, thorbecke_bin
+
+
+@pytest.fixture(scope="module")
+def second(server, tmp_path_factory):
+    """A second node on the same database as `server`."""
+    node = Server(thorbecke_bin(), "sqlite", tmp_path_factory.mktemp("second-node"))
+    node.db_url = server.db_url  # same database, SQLite file or PostgreSQL
+    node.start()
+    yield node
+    node.stop()
+
+
+@pytest.fixture(scope="module")
+def api_b(second, http):
+    return second.client("beheer", http)
+
+
+def rebase(url, api):
+    """The same resource as seen through another node: same path, that node's host and port."""
+    scheme, _, _, path = url.split("/", 3)
+    return f"{api.base_url}/{path}"
+
+
+def test_detail_and_list_follow_writes_made_on_the_other_node(api, api_b, make):
+    cat = make.catalogus()
+    zt = make.zaaktype(catalogus=cat["url"])
+    url_b = rebase(zt["url"], api_b)
+    list_b = api_b.cat(f"/zaaktypen?status=alles&catalogus={rebase(cat['url'], api_b)}")
+
+    first = api_b.get(url_b)
+    assert first.status_code == 200
+    assert first.json()["omschrijving"] == zt["omschrijving"]
+    assert api_b.get(list_b).json()["count"] == 1
+
+    changed = api.patch(zt["url"], {"omschrijving": "Gewijzigd op node A"})
+    assert changed.status_code == 200, zgw.describe(changed)
+    assert api_b.get(url_b).json()["omschrijving"] == "Gewijzigd op node A"
+    assert api_b.get(list_b).json()["results"][0]["omschrijving"] == "Gewijzigd op node A"
+
+    # A child created on A shows up in the zaaktype's derived list on B.
+    st = make.statustype(zaaktype=zt["url"])
+    assert rebase(st["url"], api_b) in api_b.get(url_b).json()["statustypen"]
+
+    assert api.delete(zt["url"]).status_code == 204
+    assert api_b.get(url_b).status_code == 404
+    assert api_b.get(list_b).json()["count"] == 0
+
+
+def test_etag_changes_when_the_other_node_writes(api, api_b, make):
+    zt = make.zaaktype()
+    url_b = rebase(zt["url"], api_b)
+    etag = api_b.get(url_b).headers["ETag"]
+    assert api_b.get(url_b, headers={"If-None-Match": etag}).status_code == 304
+    api.patch(zt["url"], {"toelichting": "nieuw"})
+    again = api_b.get(url_b, headers={"If-None-Match": etag})
+    assert again.status_code == 200
+    assert again.headers["ETag"] != etag
+
+
+def test_removed_client_is_refused_by_every_node(server, second, http):
+    server.add_client("tijdelijk", "geheim-1", ["ztc:catalogi.lezen"])
+    b = zgw.Api(second.base_url, "tijdelijk", "geheim-1", http)
+    assert b.get(b.cat("/catalogussen")).status_code == 200
+    server.cli("clients", "remove", "--db", server.db_url, "--client-id", "tijdelijk")
+    # A node re-reads a client's rights at least every second (AuthOptions::cache_milliseconds).
+    time.sleep(1.1)
+    assert b.get(b.cat("/catalogussen"), check=False).status_code == 401
