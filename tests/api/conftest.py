@@ -104,6 +104,7 @@ class Server:
         self.stderr_path = workdir / "server.stderr"
         self.stdout_path = workdir / "server.stdout"
         self.proc = None
+        self.extra_args: list[str] = []
         self.pg_name = None
         self.port = None
         if engine == "sqlite":
@@ -138,6 +139,7 @@ class Server:
                 "--data-dir", str(self.data_dir)]
         if self.demo:
             args.append("--demo")
+        args += self.extra_args
         env = dict(os.environ)
         env.setdefault("ASAN_OPTIONS", "detect_leaks=1:abort_on_error=0")
         self.stderr_fh = open(self.stderr_path, "ab")
