@@ -1,5 +1,8 @@
 -- wrk script: optional Authorization header, and one machine-readable result line at the end.
 -- Usage: BENCH_TOKEN=<jwt> wrk -s bench/report.lua ... URL
+--   BENCH_FRESH_HOST=1: every request carries a Host header never used before (c<random>-<n>.bench:<port>).
+--   Resource URLs in responses follow the Host header, so this defeats the server's per-URL cache of renderings:
+--   it measures the uncached path. BENCH_PATH (below) puts that host into the path as well.
 -- The last line of wrk's output is then:
 --   RESULT requests=N duration_s=F rps=F p50_ms=F p90_ms=F p99_ms=F max_ms=F bytes=N non2xx=N socket_errors=N
 local token = os.getenv("BENCH_TOKEN")
@@ -7,6 +10,34 @@ if token and token ~= "" then
   wrk.headers["Authorization"] = "Bearer " .. token
 end
 wrk.headers["Accept"] = "application/json"
+
+local fresh_host = os.getenv("BENCH_FRESH_HOST") == "1"
+local prefix, counter, port = "", 0, ""
+
+function init(args)
+  -- Each wrk thread has its own Lua state: a random prefix keeps the threads' host names apart.
+  math.randomseed(os.time() + math.floor(os.clock() * 1e6) + tonumber(tostring({}):match("0x(%x+)") or "0", 16) % 100000)
+  prefix = string.format("c%d", math.random(1, 1000000000))
+  port = wrk.port or ""
+  if port ~= "" then port = ":" .. port end
+end
+
+-- BENCH_PATH: with BENCH_FRESH_HOST, the request path, in which {host} is replaced by that request's Host (for
+-- query parameters that hold one of the server's own URLs, such as catalogus=http://{host}/...).
+local path_template = os.getenv("BENCH_PATH")
+if path_template == "" then path_template = nil end
+
+if fresh_host then
+  function request()
+    counter = counter + 1
+    local host = string.format("%s-%d.bench%s", prefix, counter, port)
+    wrk.headers["Host"] = host
+    if path_template then
+      return wrk.format(nil, (path_template:gsub("{host}", function() return host end)))
+    end
+    return wrk.format()
+  end
+end
 
 function done(summary, latency, requests)
   local e = summary.errors

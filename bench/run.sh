@@ -6,6 +6,8 @@
 #        healthz  GET /healthz                                           static JSON, the ceiling
 #        detail   GET /catalogi/api/v1/zaaktypen/{uuid}                  JWT + one published zaaktype
 #        list     GET /catalogi/api/v1/zaaktypen?catalogus=..&status=definitief   first page (100) of ~N/2
+#      and then detail and list again with a new Host header on every request, which defeats the server's cache
+#      of renderings (resource URLs follow the Host header): the uncached path;
 #   4. reads the server's peak RSS (VmHWM) from /proc/<pid>/status, and accounts the CPU time of the server, the
 #      private PostgreSQL, wrk and everything else during each measured run;
 #   5. prints a Markdown table and writes it to bench/results/latest.md (raw wrk output: latest.log).
@@ -16,6 +18,7 @@
 #   BENCH_CONNECTIONS=64  BENCH_WRK_THREADS=2  BENCH_SERVER_THREADS=  (empty: the server's default, one per core)
 #   BENCH_WRK_CPUS=  (e.g. "1": run wrk under `taskset -c 1`; empty: not pinned)  BENCH_SERVER_CPUS=  (same, server)
 #   BENCH_PG_ANALYZE=1  (0: do not run ANALYZE on PostgreSQL after loading; see docs/benchmarks.md)
+#   BENCH_UNCACHED=1  (0: skip the two uncached runs, detail and list with a new Host header per request)
 #   BENCH_LOAD_WORKERS=16  BENCH_KEEP=1 (keep the temp dir)  THORBECKE_BIN=  BENCH_PYTHON=/usr/bin/python3
 set -euo pipefail
 
@@ -33,6 +36,7 @@ server_threads="${BENCH_SERVER_THREADS:-}"
 wrk_cpus="${BENCH_WRK_CPUS:-}"
 server_cpus="${BENCH_SERVER_CPUS:-}"
 load_workers="${BENCH_LOAD_WORKERS:-16}"
+uncached="${BENCH_UNCACHED:-1}"
 pg_analyze="${BENCH_PG_ANALYZE:-1}"
 results_dir="$root/bench/results"
 secret="bench-secret-$$"
@@ -135,7 +139,7 @@ server_desc="server threads: ${server_threads:-default (one per core)}"
 [ -n "$server_cpus" ] && server_desc="$server_desc, pinned to CPU $server_cpus"
 
 results="$work/results.tsv"  # engine endpoint rps p50 p99 bytes/response non2xx socket_errors + the 5 CPU figures
-rss="$work/rss.tsv"          # engine load_seconds hwm_after_load_kib hwm_end_kib rss_end_kib
+rss="$work/rss.tsv"          # engine load_seconds hwm_after_load_kib hwm_after_3_endpoints_kib hwm_end_kib rss_end_kib
 notes="$work/notes.txt"
 raw="$work/raw.log"
 : >"$results"
@@ -144,9 +148,13 @@ raw="$work/raw.log"
 : >"$raw"
 failed=0
 
-# run_wrk ENGINE LABEL URL: warm-up, then the measured run; appends a line to $results.
+# run_wrk ENGINE LABEL URL [PATH]: warm-up, then the measured run; appends a line to $results. With PATH (in which
+# {host} stands for the request's Host), every request has a new Host header: the uncached path (see report.lua).
 run_wrk() {
   local engine="$1" label="$2" url="$3" out
+  local fresh=0 path="${4:-}"
+  [ $# -ge 4 ] && fresh=1
+  export BENCH_FRESH_HOST="$fresh" BENCH_PATH="$path"
   say "$engine/$label: warm-up ${warmup}s, then ${duration}s"
   BENCH_TOKEN="$token" timeout $((warmup + 30)) "${wrk_cmd[@]}" -t"$wrk_threads" -c"$connections" \
     -d"${warmup}s" --timeout 10s -s "$root/bench/report.lua" "$url" >/dev/null
@@ -205,14 +213,25 @@ run_wrk() {
   fi
 }
 
-# check URL EXPECT: one request with curl before the benchmark; fails unless HTTP 200.
+# check URL [HOST]: one request with curl before the benchmark (with that Host header); fails unless HTTP 200.
 check() {
-  local url="$1" body="$work/check.json" code
-  code="$(curl -s -o "$body" -w '%{http_code}' --max-time 10 -H "Authorization: Bearer $token" "$url")"
+  local url="$1" body="$work/check.json" code host=()
+  [ -n "${2:-}" ] && host=(-H "Host: $2")
+  code="$(curl -s -o "$body" -w '%{http_code}' --max-time 10 -H "Authorization: Bearer $token" "${host[@]}" "$url")"
   [ "$code" = 200 ] || {
     head -c 500 "$body" >&2
     die "GET $url: HTTP $code"
   }
+}
+
+# check_list PUBLISHED: the list just fetched by check reports all published zaaktypen and a full first page.
+check_list() {
+  local count page
+  count="$("$py" -c 'import json; d = json.load(open("'"$work/check.json"'")); print(d["count"], len(d["results"]))')"
+  read -r count page <<<"$count"
+  if [ "$count" != "$1" ] || [ "$page" != 100 ]; then
+    die "list check: count=$count (expected $1), page=$page (expected 100)"
+  fi
 }
 
 # bench_engine ENGINE: everything for one engine; returns non-zero on failure (the caller notes it).
@@ -295,20 +314,26 @@ bench_engine() {
   check "$base/healthz"
   check "$detail"
   check "$list"
-  local count page
-  count="$("$py" -c 'import json; d = json.load(open("'"$work/check.json"'")); print(d["count"], len(d["results"]))')"
-  read -r count page <<<"$count"
-  if [ "$count" != "$published" ] || [ "$page" != 100 ]; then
-    say "list check: count=$count (expected $published), page=$page (expected 100)"
-    return 1
-  fi
+  check_list "$published"
+  # The uncached variants: the catalogus filter must name the host the request is sent to.
+  local cat_path="${catalogus#"$base"}"
+  local list_path="/catalogi/api/v1/zaaktypen?catalogus=http://{host}$cat_path&status=definitief"
+  local probe="check-$$.bench:$port"
+  check "$base${list_path//\{host\}/$probe}" "$probe"
+  check_list "$published"
 
   run_wrk "$engine" healthz "$base/healthz"
   run_wrk "$engine" detail "$detail"
   run_wrk "$engine" list "$list"
+  local hwm_std
+  hwm_std="$(status_kib "$server_pid" VmHWM)"
+  if [ "$uncached" = 1 ]; then
+    run_wrk "$engine" detail-uncached "$detail" "/catalogi/api/v1/zaaktypen/$zaaktype"
+    run_wrk "$engine" list-uncached "$list" "$list_path"
+  fi
 
-  printf '%s\t%s\t%s\t%s\t%s\n' "$engine" "$load_seconds" "$hwm_load" "$(status_kib "$server_pid" VmHWM)" \
-    "$(status_kib "$server_pid" VmRSS)" >>"$rss"
+  printf '%s\t%s\t%s\t%s\t%s\t%s\n' "$engine" "$load_seconds" "$hwm_load" "$hwm_std" \
+    "$(status_kib "$server_pid" VmHWM)" "$(status_kib "$server_pid" VmRSS)" >>"$rss"
   stop_server
   stop_pg
 }
@@ -340,6 +365,8 @@ endpoint_name() {
     healthz) echo 'GET /healthz (ceiling)' ;;
     detail) echo 'GET /zaaktypen/{uuid}' ;;
     list) echo "GET /zaaktypen?catalogus=…&status=definitief (100 of $((zaaktypen / 2)))" ;;
+    detail-uncached) echo 'GET /zaaktypen/{uuid}, uncached (new Host per request)' ;;
+    list-uncached) echo 'GET /zaaktypen?catalogus=…, uncached (new Host per request)' ;;
   esac
 }
 
@@ -391,9 +418,10 @@ report="$work/latest.md"
   if [ -s "$rss" ]; then
     echo "Peak RSS of the thorbecke process (VmHWM; the PostgreSQL server's own memory is not included):"
     echo
-    while IFS=$'\t' read -r engine load_s hwm_load hwm_end rss_end; do
-      echo "- $(engine_name "$engine"): peak $(mib "$hwm_end") MiB over the whole run" \
-        "($(mib "$hwm_load") MiB after loading, which took ${load_s} s; $(mib "$rss_end") MiB resident at the end)"
+    while IFS=$'\t' read -r engine load_s hwm_load hwm_std hwm_end rss_end; do
+      echo "- $(engine_name "$engine"): peak $(mib "$hwm_std") MiB through the three standard endpoints" \
+        "($(mib "$hwm_load") MiB after loading, which took ${load_s} s); $(mib "$hwm_end") MiB peak over the whole run," \
+        "$(mib "$rss_end") MiB resident at the end"
     done <"$rss"
     echo
   fi
