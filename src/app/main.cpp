@@ -24,6 +24,7 @@
 #include "core/http/server.h"
 #include "core/json/schema.h"
 #include "core/log.h"
+#include "core/storage/change_feed.h"
 #include "referentielijsten/catalog.h"
 #include "referentielijsten/lookup.h"
 #include "referentielijsten/routes.h"
@@ -113,6 +114,11 @@ int CmdServe(const std::vector<std::string>& args) {
     auth::ClientStore clients(**db, auth::AuthOptions{config->jwt_leeway_seconds, config->jwt_max_age_seconds});
     catalogi::Store store(**db);
     catalogi::Service service(store, *schemas, *lookup);
+    std::unique_ptr<storage::ChangeFeed> feed;
+    if ((*db)->dialect() == storage::Dialect::kPostgres) {
+        feed = storage::StartPostgresChangeFeed(config->DatabaseUrl(), std::string(catalogi::kChangeChannel));
+        service.SetChangeFeed(feed.get());
+    }
 
     if (config->demo) {
         auto st = RunSync(clients.Put(auth::ClientSpec{

@@ -175,12 +175,13 @@ class RenderCache {
         thread_local RenderCache cache;
         return cache;
     }
-    std::optional<std::string> Find(const std::string& key, std::int64_t generation) const {
+    using Tag = std::pair<int, std::int64_t>;
+    std::optional<std::string> Find(const std::string& key, Tag generation) const {
         auto it = entries_.find(key);
         if (it == entries_.end() || it->second.first != generation) return std::nullopt;
         return it->second.second;
     }
-    void Put(std::string key, std::int64_t generation, const std::string& body) {
+    void Put(std::string key, Tag generation, const std::string& body) {
         if (bytes_ + body.size() > kMaxBytes) {
             entries_.clear();
             bytes_ = 0;
@@ -191,7 +192,7 @@ class RenderCache {
 
   private:
     static constexpr std::size_t kMaxBytes = 16 * 1024 * 1024;
-    std::unordered_map<std::string, std::pair<std::int64_t, std::string>> entries_;
+    std::unordered_map<std::string, std::pair<Tag, std::string>> entries_;
     std::size_t bytes_ = 0;
 };
 
@@ -356,18 +357,31 @@ asio::awaitable<Result<std::vector<std::string>>> Service::Render(
     co_return out;
 }
 
+asio::awaitable<Result<Service::CacheTag>> Service::CurrentTag() {
+    if (feed_) {
+        if (auto v = feed_->Version()) co_return CacheTag{1, static_cast<std::int64_t>(*v)};
+    }
+    auto generation = co_await store_.Generation(nullptr);
+    if (!generation) co_return Fail(generation.error());
+    co_return CacheTag{0, *generation};
+}
+
 asio::awaitable<Result<Rendered>> Service::Retrieve(const Kind& kind, const http::Request& req) {
     const std::string& uuid = req.PathParam("uuid");
     if (!IsUuid(uuid)) co_return Fail(Error::NotFound());
     std::string key = req.base_url + req.path;
-    auto generation = co_await store_.Generation(nullptr);
-    if (!generation) co_return Fail(generation.error());
-    if (auto hit = RenderCache::Local().Find(key, *generation)) co_return Rendered{200, std::move(*hit)};
+    auto tag = co_await CurrentTag();
+    if (!tag) co_return Fail(tag.error());
+    if (auto hit = RenderCache::Local().Find(key, *tag)) co_return Rendered{200, std::move(*hit)};
     Rendered out;
     // All reads of one request in one go: one snapshot, one round of locking (see Database::Read).
     auto st = co_await store_.db().Read([&](storage::Session& s) -> asio::awaitable<Status> {
-        auto snapshot = co_await store_.Generation(&s);
-        if (!snapshot) co_return Fail(snapshot.error());
+        if (tag->first == 0) {
+            // The generation of the snapshot itself, which may be newer than the one read above.
+            auto snapshot = co_await store_.Generation(&s);
+            if (!snapshot) co_return Fail(snapshot.error());
+            tag->second = *snapshot;
+        }
         auto row = co_await store_.Get(&s, uuid);
         if (!row) co_return Fail(row.error());
         if (!*row || (*row)->kind != kind.id) co_return Fail(Error::NotFound());
@@ -375,7 +389,7 @@ asio::awaitable<Result<Rendered>> Service::Retrieve(const Kind& kind, const http
         auto rendered = co_await Render(&s, one, req.base_url);
         if (!rendered) co_return Fail(rendered.error());
         out.body = std::move(rendered->front());
-        RenderCache::Local().Put(key, *snapshot, out.body);
+        RenderCache::Local().Put(key, *tag, out.body);
         co_return Status{};
     });
     if (!st) co_return Fail(st.error());
@@ -556,17 +570,18 @@ asio::awaitable<Result<Rendered>> Service::List(const Kind& kind, const http::Re
         if (st == "definitief") q.raw_where.emplace_back("concept = 0");
     }
     std::string key = req.base_url + req.target;
-    auto generation = co_await store_.Generation(nullptr);
-    if (!generation) co_return Fail(generation.error());
-    if (auto hit = RenderCache::Local().Find(key, *generation)) co_return Rendered{200, std::move(*hit)};
+    auto tag = co_await CurrentTag();
+    if (!tag) co_return Fail(tag.error());
+    if (auto hit = RenderCache::Local().Find(key, *tag)) co_return Rendered{200, std::move(*hit)};
     Page result;
     std::vector<std::string> rendered;
     std::int64_t pages = 0;
-    std::int64_t snapshot_generation = 0;
     auto st = co_await store_.db().Read([&](storage::Session& s) -> asio::awaitable<Status> {
-        auto snapshot = co_await store_.Generation(&s);
-        if (!snapshot) co_return Fail(snapshot.error());
-        snapshot_generation = *snapshot;
+        if (tag->first == 0) {
+            auto snapshot = co_await store_.Generation(&s);
+            if (!snapshot) co_return Fail(snapshot.error());
+            tag->second = *snapshot;
+        }
         auto found = co_await store_.List(&s, kind, q, page, page_size);
         if (!found) co_return Fail(found.error());
         result = std::move(*found);
@@ -607,7 +622,7 @@ asio::awaitable<Result<Rendered>> Service::List(const Kind& kind, const http::Re
         body += rendered[i];
     }
     body += "]}";
-    RenderCache::Local().Put(std::move(key), snapshot_generation, body);
+    RenderCache::Local().Put(std::move(key), *tag, body);
     co_return Rendered{200, std::move(body)};
 }
 
@@ -947,6 +962,7 @@ asio::awaitable<Result<std::string>> Service::Write(
         if (ctx.existing) co_return co_await store_.Update(s, ctx.row, ctx.links);
         co_return co_await store_.Insert(s, ctx.row, ctx.links);
     });
+    Changed();
     if (!st) co_return Fail(st.error());
     co_return ctx.row.uuid;
 }
@@ -1020,7 +1036,7 @@ asio::awaitable<Status> Service::Delete(const Kind& kind, const http::Request& r
     const std::string& uuid = req.PathParam("uuid");
     if (!IsUuid(uuid)) co_return Fail(Error::NotFound());
     const bool forced = Forced(req.principal ? &*req.principal : nullptr, "catalogi.geforceerd-verwijderen");
-    co_return co_await store_.db().Transaction([&](storage::Session& s) -> asio::awaitable<Status> {
+    auto st = co_await store_.db().Transaction([&](storage::Session& s) -> asio::awaitable<Status> {
         auto row = co_await store_.Get(&s, uuid);
         if (!row) co_return Fail(row.error());
         if (!*row || (*row)->kind != kind.id) co_return Fail(Error::NotFound());
@@ -1070,6 +1086,8 @@ asio::awaitable<Status> Service::Delete(const Kind& kind, const http::Request& r
         }
         co_return co_await store_.Delete(s, r);
     });
+    Changed();
+    co_return st;
 }
 
 asio::awaitable<Result<Rendered>> Service::Publish(const Kind& kind, const http::Request& req) {
@@ -1086,7 +1104,7 @@ asio::awaitable<Result<Rendered>> Service::Publish(const Kind& kind, const http:
 }
 
 asio::awaitable<Status> Service::PublishUuid(const Kind& kind, const std::string& uuid, const std::string&) {
-    co_return co_await store_.db().Transaction([&](storage::Session& s) -> asio::awaitable<Status> {
+    auto st = co_await store_.db().Transaction([&](storage::Session& s) -> asio::awaitable<Status> {
         auto row = co_await store_.Get(&s, uuid);
         if (!row) co_return Fail(row.error());
         if (!*row || (*row)->kind != kind.id) co_return Fail(Error::NotFound());
@@ -1127,6 +1145,8 @@ asio::awaitable<Status> Service::PublishUuid(const Kind& kind, const std::string
         }
         co_return co_await store_.Publish(s, **row);
     });
+    Changed();
+    co_return st;
 }
 
 asio::awaitable<Result<std::string>> Service::CreateFromJson(

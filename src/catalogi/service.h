@@ -11,6 +11,7 @@
 #include "core/auth/principal.h"
 #include "core/http/message.h"
 #include "core/json/schema.h"
+#include "core/storage/change_feed.h"
 #include "referentielijsten/lookup.h"
 
 namespace thorbecke::catalogi {
@@ -23,6 +24,9 @@ struct Rendered {
 class Service {
   public:
     Service(Store& store, const json::SchemaSet& schemas, referentielijsten::Lookup& selectielijst);
+
+    //! With a feed, cached renderings are validated against it instead of a database query per request.
+    void SetChangeFeed(storage::ChangeFeed* feed) { feed_ = feed; }
 
     asio::awaitable<Result<Rendered>> Retrieve(const Kind& kind, const http::Request& req);
     asio::awaitable<Result<Rendered>> List(const Kind& kind, const http::Request& req);
@@ -62,6 +66,15 @@ class Service {
     };
     std::map<std::pair<KindId, std::string>, ParamSpec> param_specs_;
 
+    //! Which state of the catalogue a rendering belongs to: (source, number), source 0 = the database's
+    //! generation, 1 = the change feed's version.
+    using CacheTag = std::pair<int, std::int64_t>;
+    asio::awaitable<Result<CacheTag>> CurrentTag();
+    void Changed() {
+        if (feed_) feed_->LocalChange();
+    }
+
+    storage::ChangeFeed* feed_ = nullptr;
     Store& store_;
     const json::SchemaSet& schemas_;
     referentielijsten::Lookup& selectielijst_;

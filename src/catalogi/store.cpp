@@ -457,6 +457,11 @@ asio::awaitable<Result<std::vector<std::string>>> Store::Targets(
 asio::awaitable<Status> Store::BumpGeneration(storage::Session& s) {
     auto n = co_await NextNumber(s, "generation");
     if (!n) co_return Fail(n.error());
+    if (db_.dialect() == storage::Dialect::kPostgres) {
+        // Delivered to every listening node when this transaction commits, never if it rolls back.
+        auto notified = co_await s.Query("SELECT pg_notify($1, '')", storage::MakeParams(std::string(kChangeChannel)));
+        if (!notified) co_return Fail(notified.error());
+    }
     co_return Status{};
 }
 

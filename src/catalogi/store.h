@@ -67,6 +67,9 @@ struct Related {
     std::map<std::tuple<std::string, std::string, std::string>, std::pair<std::string, std::string>> object_span;
 };
 
+//! The PostgreSQL channel every catalogue write notifies (see storage::ChangeFeed).
+inline constexpr std::string_view kChangeChannel = "thorbecke_catalogi";
+
 class Store {
   public:
     explicit Store(storage::Database& db) : db_(db) {}
