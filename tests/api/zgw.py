@@ -7,6 +7,7 @@ import base64
 import hashlib
 import hmac
 import json
+from pathlib import Path
 import random
 import time
 import uuid as uuidlib
@@ -508,13 +509,11 @@ def request_fields(kind: str):
         "zaakobjecttypen": "ZaakObjectTypeRequest",
         "zaaktype-informatieobjecttypen": "ZaakTypeInformatieObjectTypeRequest",
     }
-    fields = None
-    chk = contract.checker()
-    if chk.enabled:
-        spec, _ = chk._spec_for(CAT)
-        if spec is not None:
-            schema = spec.definitions.get(names[kind], {})
-            fields = set(schema.get("properties", {}))
+    # The copy of the OAS that Thorbecke embeds (always in the repository, unlike ../shared).
+    oas = Path(__file__).resolve().parents[2] / "src" / "catalogi" / "openapi.json"
+    with open(oas, encoding="utf-8") as fh:
+        schemas = json.load(fh)["components"]["schemas"]
+    fields = set(schemas[names[kind]].get("properties", {}))
     _REQUEST_FIELDS[kind] = fields
     return fields
 
