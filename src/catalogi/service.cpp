@@ -244,23 +244,21 @@ asio::awaitable<Result<std::vector<std::string>>> Service::Render(
     const Related& rel = *related;
     std::vector<std::string> out;
     out.reserve(rows.size());
-    auto incoming = [&](const Row& row, std::string_view kind, std::string_view relname) {
-        std::vector<std::string> uuids;
-        auto it = rel.incoming.find(row.uuid);
-        if (it == rel.incoming.end()) return uuids;
-        for (const auto& [k, src, r, omschrijving] : it->second) {
-            if (k == kind && r == relname) uuids.push_back(src);
-        }
-        return uuids;
-    };
-    auto incoming_omschrijving = [&](const Row& row, std::string_view kind, std::string_view relname) {
+    // Objects of `kind` whose `relname` reference points at row: their uuids, or their omschrijvingen.
+    auto incoming_field = [&](const Row& row, std::string_view kind, std::string_view relname, bool omschrijvingen) {
         std::vector<std::string> values;
         auto it = rel.incoming.find(row.uuid);
         if (it == rel.incoming.end()) return values;
         for (const auto& [k, src, r, omschrijving] : it->second) {
-            if (k == kind && r == relname) values.push_back(omschrijving);
+            if (k == kind && r == relname) values.push_back(omschrijvingen ? omschrijving : src);
         }
         return values;
+    };
+    auto incoming = [&](const Row& row, std::string_view kind, std::string_view relname) {
+        return incoming_field(row, kind, relname, false);
+    };
+    auto incoming_omschrijving = [&](const Row& row, std::string_view kind, std::string_view relname) {
+        return incoming_field(row, kind, relname, true);
     };
     auto outgoing_omschrijving = [&](const Row& row, std::string_view relname) {
         std::vector<std::string> values;

@@ -212,34 +212,30 @@ asio::awaitable<Result<Related>> Store::LoadRelated(storage::Session* s, const s
         auto& iz = rel.iot_zaaktypen[iot];
         if (std::find(iz.begin(), iz.end(), zaaktype) == iz.end()) iz.push_back(zaaktype);
     };
-    if (!zaaktypen.empty()) {
-        auto r = co_await Run(
-            s,
-            fmt::format(
-                "SELECT a.dst, b.dst FROM catalogi_link a JOIN catalogi_link b ON b.src = a.src AND b.rel = "
-                "'informatieobjecttype' JOIN catalogi_object o ON o.uuid = a.src "
-                "WHERE a.rel = 'zaaktype' AND {} ORDER BY o.volgnummer, o.created_at",
-                storage::InList(d, "a.dst", 1)
-            ),
-            storage::MakeParams(storage::ListParam(d, zaaktypen))
+    // `side` is the link whose target is in `uuids`; `other` leads to the other end of the relation.
+    auto pairs = [&](std::string_view side, std::string_view other, const std::vector<std::string>& ends
+                 ) -> asio::awaitable<Status> {
+        if (ends.empty()) co_return Status{};
+        std::string sql = fmt::format(
+            "SELECT a.dst, b.dst FROM catalogi_link a JOIN catalogi_link b ON b.src = a.src "
+            "JOIN catalogi_object o ON o.uuid = a.src WHERE a.rel = '{}' AND b.rel = '{}' AND {} "
+            "ORDER BY o.volgnummer, o.created_at",
+            side,
+            other,
+            storage::InList(d, "a.dst", 1)
         );
+        auto r = co_await Run(s, sql, storage::MakeParams(storage::ListParam(d, ends)));
         if (!r) co_return Fail(r.error());
-        for (std::size_t i = 0; i < r->size(); ++i) add_pair(r->Text(i, 0), r->Text(i, 1));
-    }
-    if (!iots.empty()) {
-        auto r = co_await Run(
-            s,
-            fmt::format(
-                "SELECT a.dst, b.dst FROM catalogi_link b JOIN catalogi_link a ON a.src = b.src AND a.rel = "
-                "'zaaktype' JOIN catalogi_object o ON o.uuid = b.src "
-                "WHERE b.rel = 'informatieobjecttype' AND {} ORDER BY o.created_at",
-                storage::InList(d, "b.dst", 1)
-            ),
-            storage::MakeParams(storage::ListParam(d, iots))
-        );
-        if (!r) co_return Fail(r.error());
-        for (std::size_t i = 0; i < r->size(); ++i) add_pair(r->Text(i, 0), r->Text(i, 1));
-    }
+        for (std::size_t i = 0; i < r->size(); ++i) {
+            if (side == "zaaktype")
+                add_pair(r->Text(i, 0), r->Text(i, 1));
+            else
+                add_pair(r->Text(i, 1), r->Text(i, 0));
+        }
+        co_return Status{};
+    };
+    if (auto st = co_await pairs("zaaktype", "informatieobjecttype", zaaktypen); !st) co_return Fail(st.error());
+    if (auto st = co_await pairs("informatieobjecttype", "zaaktype", iots); !st) co_return Fail(st.error());
     if (!parents.empty()) {
         auto r = co_await Run(
             s,
