@@ -412,6 +412,15 @@ asio::awaitable<Result<std::vector<Row>>> Store::Versions(
     const std::string& key,
     const std::string& except_uuid
 ) {
+    if (db_.dialect() == storage::Dialect::kPostgres) {
+        // Two concurrent writers of versions of one type must not both pass the overlap check: serialise them
+        // on this type until commit. (SQLite's BEGIN IMMEDIATE already serialises all writers.)
+        auto locked = co_await s.Query(
+            "SELECT pg_advisory_xact_lock(hashtext($1))",
+            storage::MakeParams(fmt::format("catalogi|{}|{}|{}", GetKind(kind).name, catalogus, key))
+        );
+        if (!locked) co_return Fail(locked.error());
+    }
     static const std::string sql = fmt::format(
         "SELECT {} FROM catalogi_object WHERE kind = $1 AND catalogus = $2 AND identificatie = $3 AND uuid <> $4",
         kColumns

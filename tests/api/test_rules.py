@@ -4,6 +4,8 @@ periods, the selectielijst rules ztc-001 .. ztc-008."""
 
 import pytest
 
+import zgw
+
 from zgw import (CHILD_EDIT, CHILD_PAYLOADS, ERROR_CODES, PROCESTYPE_1, PROCESTYPE_2, PROCESTYPE_15,
                  RESULTAAT_BLANK, RESULTAAT_INGESCHAT, RESULTAAT_NIHIL, RESULTAAT_NIHIL_P5Y, RESULTAAT_PT2,
                  RESULTAATTYPEOMSCHRIJVING_AFGEWEZEN, assert_problem,
@@ -600,3 +602,19 @@ def test_brondatum_rules_on_patch(api, make, zt_pt1):
                             brondatumArchiefprocedure={"afleidingswijze": "eigenschap", "datumkenmerk": "d"})
     resp = api.patch(rt["url"], {"brondatumArchiefprocedure": {"afleidingswijze": "eigenschap"}})
     assert_problem(resp, 400, field="brondatumArchiefprocedure.datumkenmerk")
+
+
+def test_concurrent_overlapping_versions_only_one_wins(api, make, catalogus):
+    """Eight clients create the same version at once: the overlap check holds under concurrency."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    ident = zgw.uniq("ZT-RACE")
+    body = zgw.zaaktype_payload(api, catalogus["url"], identificatie=ident, beginGeldigheid="2030-01-01")
+
+    def create(_):
+        own = zgw.Api(api.base_url, api.client_id, api.secret)  # a session per thread
+        return own.post("/zaaktypen", body).status_code
+
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        statuses = sorted(pool.map(create, range(8)))
+    assert statuses == [201] + [400] * 7, statuses
