@@ -514,9 +514,9 @@ asio::awaitable<Result<Rendered>> Service::List(const Kind& kind, const http::Re
                     if (comma > pos) values.push_back(value.substr(pos, comma - pos));
                     pos = comma + 1;
                 }
-                std::string cond = storage::InList(d, f->column, 0);
+                std::string cond = storage::InValues(d, f->column, 0, values);
                 cond.replace(cond.find("$0"), 2, "?");
-                q.where.emplace_back(std::move(cond), storage::ListParam(d, values));
+                q.where.emplace_back(std::move(cond), storage::ValuesParam(d, values));
                 break;
             }
             case FilterOp::kTrefwoorden: {

@@ -110,8 +110,9 @@ asio::awaitable<Result<std::vector<Row>>> Store::GetMany(storage::Session* s, co
     std::vector<Row> out;
     if (uuids.empty()) co_return out;
     auto d = db_.dialect();
-    std::string sql = fmt::format("SELECT {} FROM catalogi_object WHERE {}", kColumns, storage::InList(d, "uuid", 1));
-    auto r = co_await Run(s, sql, storage::MakeParams(storage::ListParam(d, uuids)));
+    std::string sql =
+        fmt::format("SELECT {} FROM catalogi_object WHERE {}", kColumns, storage::InValues(d, "uuid", 1, uuids));
+    auto r = co_await Run(s, sql, storage::MakeParams(storage::ValuesParam(d, uuids)));
     if (!r) co_return Fail(r.error());
     for (std::size_t i = 0; i < r->size(); ++i) out.push_back(ToRow(*r, i));
     co_return out;
@@ -179,9 +180,9 @@ asio::awaitable<Result<Related>> Store::LoadRelated(storage::Session* s, const s
                 "SELECT l.dst, o.kind, o.uuid, l.rel, o.omschrijving FROM catalogi_link l JOIN catalogi_object o ON "
                 "o.uuid = l.src "
                 "WHERE {} ORDER BY o.created_at, o.uuid",
-                storage::InList(d, "l.dst", 1)
+                storage::InValues(d, "l.dst", 1, uuids)
             ),
-            storage::MakeParams(storage::ListParam(d, uuids))
+            storage::MakeParams(storage::ValuesParam(d, uuids))
         );
         if (!r) co_return Fail(r.error());
         for (std::size_t i = 0; i < r->size(); ++i) {
@@ -195,9 +196,9 @@ asio::awaitable<Result<Related>> Store::LoadRelated(storage::Session* s, const s
                 "SELECT l.src, l.rel, l.dst, o.omschrijving FROM catalogi_link l JOIN catalogi_object o ON o.uuid = "
                 "l.dst "
                 "WHERE {} ORDER BY l.src, l.rel, l.position",
-                storage::InList(d, "l.src", 1)
+                storage::InValues(d, "l.src", 1, uuids)
             ),
-            storage::MakeParams(storage::ListParam(d, uuids))
+            storage::MakeParams(storage::ValuesParam(d, uuids))
         );
         if (!r) co_return Fail(r.error());
         for (std::size_t i = 0; i < r->size(); ++i) {
@@ -222,9 +223,9 @@ asio::awaitable<Result<Related>> Store::LoadRelated(storage::Session* s, const s
             "ORDER BY o.volgnummer, o.created_at",
             side,
             other,
-            storage::InList(d, "a.dst", 1)
+            storage::InValues(d, "a.dst", 1, ends)
         );
-        auto r = co_await Run(s, sql, storage::MakeParams(storage::ListParam(d, ends)));
+        auto r = co_await Run(s, sql, storage::MakeParams(storage::ValuesParam(d, ends)));
         if (!r) co_return Fail(r.error());
         for (std::size_t i = 0; i < r->size(); ++i) {
             if (side == "zaaktype")
@@ -242,9 +243,9 @@ asio::awaitable<Result<Related>> Store::LoadRelated(storage::Session* s, const s
             fmt::format(
                 "SELECT o.uuid, o.identificatie, (SELECT MAX(c.volgnummer) FROM catalogi_object c WHERE c.zaaktype = "
                 "o.uuid AND c.kind = 'statustype') FROM catalogi_object o WHERE {}",
-                storage::InList(d, "o.uuid", 1)
+                storage::InValues(d, "o.uuid", 1, parents)
             ),
-            storage::MakeParams(storage::ListParam(d, parents))
+            storage::MakeParams(storage::ValuesParam(d, parents))
         );
         if (!r) co_return Fail(r.error());
         for (std::size_t i = 0; i < r->size(); ++i) {
@@ -266,9 +267,9 @@ asio::awaitable<Result<Related>> Store::LoadRelated(storage::Session* s, const s
                 "SUM(CASE WHEN einde_geldigheid IS NULL THEN 1 ELSE 0 END) FROM catalogi_object "
                 "WHERE kind IN ('zaaktype', 'informatieobjecttype', 'besluittype') AND {} "
                 "GROUP BY kind, catalogus, identificatie",
-                storage::InList(d, "identificatie", 1)
+                storage::InValues(d, "identificatie", 1, keys)
             ),
-            storage::MakeParams(storage::ListParam(d, keys))
+            storage::MakeParams(storage::ValuesParam(d, keys))
         );
         if (!r) co_return Fail(r.error());
         for (std::size_t i = 0; i < r->size(); ++i) {

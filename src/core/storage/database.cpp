@@ -46,6 +46,16 @@ std::string InList(Dialect d, std::string_view column, int param_no) {
     return fmt::format("{} = ANY(${}::text[])", column, param_no);
 }
 
+std::string InValues(Dialect d, std::string_view column, int param_no, const std::vector<std::string>& values) {
+    if (values.size() == 1) return fmt::format("{} = ${}", column, param_no);
+    return InList(d, column, param_no);
+}
+
+Param ValuesParam(Dialect d, const std::vector<std::string>& values) {
+    if (values.size() == 1) return values.front();
+    return ListParam(d, values);
+}
+
 Param ListParam(Dialect d, const std::vector<std::string>& values) {
     if (d == Dialect::kSqlite) {
         boost::json::array a;

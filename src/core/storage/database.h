@@ -127,6 +127,12 @@ Result<std::unique_ptr<Database>> Open(const Options& options);
 
 //! `column IN (...)` for a list passed as one parameter: a JSON array text on SQLite, a text[] on
 //! PostgreSQL. `ListParam` encodes the values to match.
+//! Like InList/ListParam, chosen by the values: one value becomes `column = $n` with a plain parameter, which
+//! every planner estimates well (PostgreSQL's cached generic plans misjudge `= ANY($n)` and may scan a table).
+//! Most lists here hold one value: the object of a detail GET.
+std::string InValues(Dialect d, std::string_view column, int param_no, const std::vector<std::string>& values);
+Param ValuesParam(Dialect d, const std::vector<std::string>& values);
+
 std::string InList(Dialect d, std::string_view column, int param_no);
 Param ListParam(Dialect d, const std::vector<std::string>& values);
 
