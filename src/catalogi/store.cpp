@@ -9,6 +9,10 @@ namespace {
 constexpr std::string_view kColumns =
     "uuid, kind, catalogus, zaaktype, concept, identificatie, omschrijving, begin_geldigheid, einde_geldigheid, "
     "attr1, attr2, attr3, volgnummer, input, doc, created_at";
+// Pages are only rendered, never merged into: they leave out the stored request (`input`).
+constexpr std::string_view kPageColumns =
+    "uuid, kind, catalogus, zaaktype, concept, identificatie, omschrijving, begin_geldigheid, einde_geldigheid, "
+    "attr1, attr2, attr3, volgnummer, '' AS input, doc, created_at";
 
 KindId KindFromName(std::string_view name) {
     for (const auto& k : Kinds()) {
@@ -145,7 +149,7 @@ asio::awaitable<Result<Page>> Store::List(
         s,
         fmt::format(
             "SELECT {} FROM catalogi_object WHERE {} ORDER BY created_at, uuid LIMIT ${} OFFSET ${}",
-            kColumns,
+            kPageColumns,
             where,
             params.size() - 1,
             params.size()

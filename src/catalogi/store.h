@@ -80,6 +80,7 @@ class Store {
     //! Reads inside a transaction (session) or on their own (nullptr).
     asio::awaitable<Result<std::optional<Row>>> Get(storage::Session* s, std::string_view uuid);
     asio::awaitable<Result<std::vector<Row>>> GetMany(storage::Session* s, const std::vector<std::string>& uuids);
+    //! One page of a list, in creation order; rows come without `input` (pages are only rendered).
     asio::awaitable<Result<Page>> List(
         storage::Session* s, const Kind& kind, const ListQuery& q, std::int64_t page, std::int64_t page_size
     );
