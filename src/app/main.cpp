@@ -111,7 +111,10 @@ int CmdServe(const std::vector<std::string>& args) {
         lookup = std::move(*remote);
     }
 
-    auth::ClientStore clients(**db, auth::AuthOptions{config->jwt_leeway_seconds, config->jwt_max_age_seconds});
+    auth::ClientStore clients(
+        **db,
+        auth::AuthOptions{config->jwt_leeway_seconds, config->jwt_max_age_seconds, config->auth_cache_milliseconds}
+    );
     catalogi::Store store(**db);
     catalogi::Service service(store, *schemas, *lookup);
     std::unique_ptr<storage::ChangeFeed> feed;

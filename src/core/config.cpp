@@ -44,6 +44,7 @@ void ApplyEnvironment(Config& c) {
     if (auto v = Env("THORBECKE_BODY_LIMIT")) c.server.body_limit = std::strtoull(v->c_str(), nullptr, 10);
     if (auto v = Env("THORBECKE_JWT_LEEWAY")) c.jwt_leeway_seconds = std::atoll(v->c_str());
     if (auto v = Env("THORBECKE_JWT_MAX_AGE")) c.jwt_max_age_seconds = std::atoll(v->c_str());
+    if (auto v = Env("THORBECKE_AUTH_CACHE_MS")) c.auth_cache_milliseconds = std::atoll(v->c_str());
     if (auto v = Env("THORBECKE_ACCESS_LOG")) c.access_log = !(*v == "0" || *v == "false");
 }
 
@@ -75,7 +76,7 @@ Result<Config> ParseServeArgs(const std::vector<std::string>& args) {
             if (a == "--db") c.db_url = *v;
             if (a == "--public-url") c.server.public_base_url = *v;
             if (a == "--referentielijsten-url") c.referentielijsten_url = *v;
-        } else if (a == "--port" || a == "--threads" || a == "--body-limit" || a == "--jwt-leeway" || a == "--jwt-max-age" || a == "--db-connections") {
+        } else if (a == "--port" || a == "--threads" || a == "--body-limit" || a == "--jwt-leeway" || a == "--jwt-max-age" || a == "--auth-cache-ms" || a == "--db-connections") {
             auto n = number();
             if (!n) return Fail(n.error());
             if (a == "--port") c.server.port = static_cast<int>(*n);
@@ -83,6 +84,7 @@ Result<Config> ParseServeArgs(const std::vector<std::string>& args) {
             if (a == "--body-limit") c.server.body_limit = static_cast<std::size_t>(*n);
             if (a == "--jwt-leeway") c.jwt_leeway_seconds = *n;
             if (a == "--jwt-max-age") c.jwt_max_age_seconds = *n;
+            if (a == "--auth-cache-ms") c.auth_cache_milliseconds = *n;
             if (a == "--db-connections") c.db_connections_per_thread = static_cast<int>(*n);
         } else {
             return Fail(Error::Internal(fmt::format("unknown option '{}'\n{}", a, ServeUsage())));
@@ -108,6 +110,7 @@ std::string ServeUsage() {
   --body-limit BYTES        largest accepted request body (default 1048576)
   --jwt-leeway SECONDS      allowed clock skew for JWT iat/exp (default 300)
   --jwt-max-age SECONDS     refuse JWTs issued longer ago than this (default 0: no limit)
+  --auth-cache-ms MS        reuse a client's secret and rights this long before re-reading them (default 1000)
   --no-access-log           do not write the per-request access log
 )";
 }

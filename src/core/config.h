@@ -18,6 +18,7 @@ struct Config {
     std::string referentielijsten_url;  // empty: serve and use the built-in selectielijst
     std::int64_t jwt_leeway_seconds = 300;
     std::int64_t jwt_max_age_seconds = 0;
+    std::int64_t auth_cache_milliseconds = 1000;  // how long a node reuses a client's rights
     int db_connections_per_thread = 2;
     bool access_log = true;
 

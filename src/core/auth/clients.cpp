@@ -2,6 +2,7 @@
 
 #include <chrono>
 #include <map>
+#include <set>
 
 #include "core/auth/jwt.h"
 #include "core/time.h"
@@ -99,25 +100,35 @@ asio::awaitable<Result<Principal>> ClientStore::Authenticate(std::string_view au
     auto claims = DecodeUnverified(token);
     if (!claims) co_return Fail(claims.error());
 
-    thread_local std::map<std::pair<const ClientStore*, std::string>, Cached> cache;
-    auto key = std::make_pair(this, claims->client_id);
+    using Key = std::pair<const ClientStore*, std::string>;
+    thread_local std::map<Key, Cached> cache;
+    thread_local std::set<Key> refreshing;
+    Key key{this, claims->client_id};
     auto steady_now = std::chrono::steady_clock::now();
+    auto ttl = std::chrono::milliseconds(options_.cache_milliseconds);
     auto it = cache.find(key);
-    bool fresh = it != cache.end() && it->second.generation == generation_.load() &&
-                 steady_now - it->second.loaded < std::chrono::milliseconds(options_.cache_milliseconds);
-    if (!fresh) {
+    bool current = it != cache.end() && it->second.generation == generation_.load();
+    auto age = current ? steady_now - it->second.loaded : std::chrono::steady_clock::duration::max();
+    // While one request re-reads a client, the others on this thread go on with what it had (if not much
+    // older than the cache time): a slow database then stalls one request, not all, and a change still
+    // takes effect as soon as that read returns. Changes made through this process are never served stale.
+    bool fresh = current && age < ttl;
+    bool bridge = current && refreshing.contains(key) && age < ttl + std::chrono::seconds(5);
+    if (!fresh && !bridge) {
         std::uint64_t generation = generation_.load();
+        refreshing.insert(key);
         auto rows = co_await db_.Query(
             "SELECT c.secret, c.all_rights, g.component, g.scope FROM auth_client c "
             "LEFT JOIN auth_grant g ON g.client_id = c.client_id WHERE c.client_id = $1",
             storage::MakeParams(claims->client_id)
         );
+        refreshing.erase(key);
         if (!rows) co_return Fail(rows.error());
         if (rows->empty()) {
             cache.erase(key);
             co_return Fail(Error::Unauthenticated("Client identificatie of JWT-handtekening is ongeldig."));
         }
-        Cached entry{rows->Text(0, 0), rows->Int(0, 1) != 0, {}, steady_now, generation};
+        Cached entry{rows->Text(0, 0), rows->Int(0, 1) != 0, {}, std::chrono::steady_clock::now(), generation};
         for (std::size_t i = 0; i < rows->size(); ++i) {
             if (!rows->IsNull(i, 2)) entry.grants.insert(Grant{rows->Text(i, 2), rows->Text(i, 3)});
         }
