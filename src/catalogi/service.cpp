@@ -957,8 +957,7 @@ asio::awaitable<Result<std::string>> Service::Write(
         ctx.links.clear();
         auto prepared = co_await Prepare(ctx, s);
         if (!prepared) co_return prepared;
-        if (ctx.existing) co_return co_await store_.Update(s, ctx.row, ctx.links);
-        co_return co_await store_.Insert(s, ctx.row, ctx.links);
+        co_return co_await store_.Save(s, ctx.row, ctx.links);
     });
     Changed();
     if (!st) co_return Fail(st.error());

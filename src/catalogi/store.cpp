@@ -284,14 +284,21 @@ asio::awaitable<Result<Related>> Store::LoadRelated(storage::Session* s, const s
     co_return rel;
 }
 
-asio::awaitable<Status> Store::Insert(storage::Session& s, const Row& row, const std::vector<Link>& links) {
+asio::awaitable<Status> Store::Save(storage::Session& s, const Row& row, const std::vector<Link>& links) {
     if (auto bumped = co_await BumpGeneration(s); !bumped) co_return bumped;
+    // One statement for both: an object keeps its uuid, kind and creation time.
+    static const std::string upsert = fmt::format(
+        "INSERT INTO catalogi_object ({}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, "
+        "$16) "
+        "ON CONFLICT (uuid) DO UPDATE SET catalogus = excluded.catalogus, zaaktype = excluded.zaaktype, "
+        "concept = excluded.concept, identificatie = excluded.identificatie, omschrijving = excluded.omschrijving, "
+        "begin_geldigheid = excluded.begin_geldigheid, einde_geldigheid = excluded.einde_geldigheid, "
+        "attr1 = excluded.attr1, attr2 = excluded.attr2, attr3 = excluded.attr3, volgnummer = excluded.volgnummer, "
+        "input = excluded.input, doc = excluded.doc",
+        kColumns
+    );
     auto r = co_await s.Query(
-        fmt::format(
-            "INSERT INTO catalogi_object ({}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, "
-            "$15, $16)",
-            kColumns
-        ),
+        upsert,
         storage::MakeParams(
             row.uuid,
             std::string(GetKind(row.kind).name),
@@ -309,42 +316,6 @@ asio::awaitable<Status> Store::Insert(storage::Session& s, const Row& row, const
             row.input,
             row.doc,
             row.created_at
-        )
-    );
-    if (!r) co_return Fail(r.error());
-    std::int64_t pos = 0;
-    for (const auto& l : links) {
-        auto lr = co_await s.Query(
-            "INSERT INTO catalogi_link (src, rel, position, dst) VALUES ($1, $2, $3, $4)",
-            storage::MakeParams(row.uuid, l.rel, pos++, l.dst)
-        );
-        if (!lr) co_return Fail(lr.error());
-    }
-    co_return Status{};
-}
-
-asio::awaitable<Status> Store::Update(storage::Session& s, const Row& row, const std::vector<Link>& links) {
-    if (auto bumped = co_await BumpGeneration(s); !bumped) co_return bumped;
-    auto r = co_await s.Query(
-        "UPDATE catalogi_object SET catalogus = $2, zaaktype = $3, concept = $4, identificatie = $5, omschrijving = "
-        "$6, "
-        "begin_geldigheid = $7, einde_geldigheid = $8, attr1 = $9, attr2 = $10, attr3 = $11, volgnummer = $12, "
-        "input = $13, doc = $14 WHERE uuid = $1",
-        storage::MakeParams(
-            row.uuid,
-            Nullable(row.catalogus),
-            Nullable(row.zaaktype),
-            std::int64_t{row.is_concept ? 1 : 0},
-            row.identificatie,
-            row.omschrijving,
-            Opt(row.begin_geldigheid),
-            Opt(row.einde_geldigheid),
-            row.attr1,
-            row.attr2,
-            row.attr3,
-            row.volgnummer ? storage::Param(*row.volgnummer) : storage::Param(nullptr),
-            row.input,
-            row.doc
         )
     );
     if (!r) co_return Fail(r.error());

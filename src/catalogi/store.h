@@ -86,8 +86,8 @@ class Store {
     );
     asio::awaitable<Result<Related>> LoadRelated(storage::Session* s, const std::vector<Row>& rows);
 
-    asio::awaitable<Status> Insert(storage::Session& s, const Row& row, const std::vector<Link>& links);
-    asio::awaitable<Status> Update(storage::Session& s, const Row& row, const std::vector<Link>& links);
+    //! Creates or replaces an object with its references (one upsert; uuid, kind and creation time stay).
+    asio::awaitable<Status> Save(storage::Session& s, const Row& row, const std::vector<Link>& links);
     //! Deletes the object, its links and (for a zaaktype) every child object with their links.
     asio::awaitable<Status> Delete(storage::Session& s, const Row& row);
     //! Marks an object published; for a zaaktype its children follow.
