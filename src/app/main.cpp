@@ -186,8 +186,7 @@ int CmdServe(const std::vector<std::string>& args) {
             std::string(kDemoSecret).c_str(),
             url.c_str()
         );
-    }
-    if (!config->demo) {
+    } else {
         std::fprintf(
             stderr,
             "  Add an API client with: thorbecke clients add --client-id NAME --secret SECRET --scope "

@@ -165,6 +165,45 @@ void AppendOptString(std::string& out, std::string_view key, const std::string& 
         json::AppendString(out, v);
 }
 
+//! A ZGW list page: count, next and previous page URLs (same query, other page) and the results.
+std::string PageBody(
+    const http::Request& req,
+    std::int64_t count,
+    std::int64_t page,
+    std::int64_t pages,
+    const std::vector<std::string>& rendered
+) {
+    auto page_url = [&](std::int64_t p) {
+        std::string url = req.base_url + req.path;
+        char sep = '?';
+        for (const auto& [name, value] : req.query.items()) {
+            if (name == "page") continue;
+            url += sep;
+            url += QueryEncode(name) + "=" + QueryEncode(value);
+            sep = '&';
+        }
+        url += fmt::format("{}page={}", sep, p);
+        return url;
+    };
+    std::string body = fmt::format("{{\"count\":{},\"next\":", count);
+    if (page < pages)
+        json::AppendString(body, page_url(page + 1));
+    else
+        body += "null";
+    body += ",\"previous\":";
+    if (page > 1)
+        json::AppendString(body, page_url(page - 1));
+    else
+        body += "null";
+    body += ",\"results\":[";
+    for (std::size_t i = 0; i < rendered.size(); ++i) {
+        if (i) body += ',';
+        body += rendered[i];
+    }
+    body += "]}";
+    return body;
+}
+
 }  // namespace
 
 //! Renderings by request (base URL + target), per IO thread, each valid for one catalogue generation.
@@ -364,14 +403,11 @@ asio::awaitable<Result<Service::CacheTag>> Service::CurrentTag() {
     co_return CacheTag{0, *generation};
 }
 
-asio::awaitable<Result<Rendered>> Service::Retrieve(const Kind& kind, const http::Request& req) {
-    const std::string& uuid = req.PathParam("uuid");
-    if (!IsUuid(uuid)) co_return Fail(Error::NotFound());
-    std::string key = req.base_url + req.path;
+asio::awaitable<Result<std::string>> Service::CachedRender(std::string key, RenderFn render) {
     auto tag = co_await CurrentTag();
     if (!tag) co_return Fail(tag.error());
-    if (auto hit = RenderCache::Local().Find(key, *tag)) co_return Rendered{200, std::move(*hit)};
-    Rendered out;
+    if (auto hit = RenderCache::Local().Find(key, *tag)) co_return std::move(*hit);
+    std::string body;
     // All reads of one request in one go: one snapshot, one round of locking (see Database::Read).
     auto st = co_await store_.db().Read([&](storage::Session& s) -> asio::awaitable<Status> {
         if (tag->first == 0) {
@@ -380,18 +416,33 @@ asio::awaitable<Result<Rendered>> Service::Retrieve(const Kind& kind, const http
             if (!snapshot) co_return Fail(snapshot.error());
             tag->second = *snapshot;
         }
-        auto row = co_await store_.Get(&s, uuid);
-        if (!row) co_return Fail(row.error());
-        if (!*row || (*row)->kind != kind.id) co_return Fail(Error::NotFound());
-        std::vector<Row> one(1, std::move(**row));
-        auto rendered = co_await Render(&s, one, req.base_url);
+        auto rendered = co_await render(s);
         if (!rendered) co_return Fail(rendered.error());
-        out.body = std::move(rendered->front());
-        RenderCache::Local().Put(key, *tag, out.body);
+        body = std::move(*rendered);
         co_return Status{};
     });
     if (!st) co_return Fail(st.error());
-    co_return out;
+    RenderCache::Local().Put(std::move(key), *tag, body);
+    co_return body;
+}
+
+asio::awaitable<Result<Rendered>> Service::Retrieve(const Kind& kind, const http::Request& req) {
+    const std::string& uuid = req.PathParam("uuid");
+    if (!IsUuid(uuid)) co_return Fail(Error::NotFound());
+    auto body = co_await CachedRender(
+        req.base_url + req.path,
+        [&](storage::Session& s) -> asio::awaitable<Result<std::string>> {
+            auto row = co_await store_.Get(&s, uuid);
+            if (!row) co_return Fail(row.error());
+            if (!*row || (*row)->kind != kind.id) co_return Fail(Error::NotFound());
+            std::vector<Row> one(1, std::move(**row));
+            auto rendered = co_await Render(&s, one, req.base_url);
+            if (!rendered) co_return Fail(rendered.error());
+            co_return std::move(rendered->front());
+        }
+    );
+    if (!body) co_return Fail(body.error());
+    co_return Rendered{200, std::move(*body)};
 }
 
 asio::awaitable<Result<Rendered>> Service::List(const Kind& kind, const http::Request& req) {
@@ -567,61 +618,20 @@ asio::awaitable<Result<Rendered>> Service::List(const Kind& kind, const http::Re
         if (st == "concept") q.raw_where.emplace_back("concept = 1");
         if (st == "definitief") q.raw_where.emplace_back("concept = 0");
     }
-    std::string key = req.base_url + req.target;
-    auto tag = co_await CurrentTag();
-    if (!tag) co_return Fail(tag.error());
-    if (auto hit = RenderCache::Local().Find(key, *tag)) co_return Rendered{200, std::move(*hit)};
-    Page result;
-    std::vector<std::string> rendered;
-    std::int64_t pages = 0;
-    auto st = co_await store_.db().Read([&](storage::Session& s) -> asio::awaitable<Status> {
-        if (tag->first == 0) {
-            auto snapshot = co_await store_.Generation(&s);
-            if (!snapshot) co_return Fail(snapshot.error());
-            tag->second = *snapshot;
+    auto body = co_await CachedRender(
+        req.base_url + req.target,
+        [&](storage::Session& s) -> asio::awaitable<Result<std::string>> {
+            auto found = co_await store_.List(&s, kind, q, page, page_size);
+            if (!found) co_return Fail(found.error());
+            std::int64_t pages = (found->count + page_size - 1) / page_size;
+            if (page > 1 && page > pages) co_return Fail(Error::NotFound("Ongeldige pagina."));
+            auto rendered = co_await Render(&s, found->rows, req.base_url);
+            if (!rendered) co_return Fail(rendered.error());
+            co_return PageBody(req, found->count, page, pages, *rendered);
         }
-        auto found = co_await store_.List(&s, kind, q, page, page_size);
-        if (!found) co_return Fail(found.error());
-        result = std::move(*found);
-        pages = (result.count + page_size - 1) / page_size;
-        if (page > 1 && page > pages) co_return Fail(Error::NotFound("Ongeldige pagina."));
-        auto r = co_await Render(&s, result.rows, req.base_url);
-        if (!r) co_return Fail(r.error());
-        rendered = std::move(*r);
-        co_return Status{};
-    });
-    if (!st) co_return Fail(st.error());
-
-    auto page_url = [&](std::int64_t p) {
-        std::string url = req.base_url + req.path;
-        char sep = '?';
-        for (const auto& [name, value] : req.query.items()) {
-            if (name == "page") continue;
-            url += sep;
-            url += QueryEncode(name) + "=" + QueryEncode(value);
-            sep = '&';
-        }
-        url += fmt::format("{}page={}", sep, p);
-        return url;
-    };
-    std::string body = fmt::format("{{\"count\":{},\"next\":", result.count);
-    if (page < pages)
-        json::AppendString(body, page_url(page + 1));
-    else
-        body += "null";
-    body += ",\"previous\":";
-    if (page > 1)
-        json::AppendString(body, page_url(page - 1));
-    else
-        body += "null";
-    body += ",\"results\":[";
-    for (std::size_t i = 0; i < rendered.size(); ++i) {
-        if (i) body += ',';
-        body += rendered[i];
-    }
-    body += "]}";
-    RenderCache::Local().Put(std::move(key), *tag, body);
-    co_return Rendered{200, std::move(body)};
+    );
+    if (!body) co_return Fail(body.error());
+    co_return Rendered{200, std::move(*body)};
 }
 
 // ---------------------------------------------------------------------------------------------------------

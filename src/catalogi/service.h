@@ -1,6 +1,7 @@
 #pragma once
 // The Catalogi API's operations: validate a request against the OAS, apply the standard's rules, store
 // it in one transaction and render the resource as the OAS describes it.
+#include <functional>
 #include <optional>
 #include <string>
 
@@ -70,6 +71,10 @@ class Service {
     //! generation, 1 = the change feed's version.
     using CacheTag = std::pair<int, std::int64_t>;
     asio::awaitable<Result<CacheTag>> CurrentTag();
+    using RenderFn = std::function<asio::awaitable<Result<std::string>>(storage::Session&)>;
+    //! The body for `key` from this thread's render cache while the catalogue has not changed; otherwise
+    //! `render` runs with all its reads in one snapshot, and its body is cached.
+    asio::awaitable<Result<std::string>> CachedRender(std::string key, RenderFn render);
     void Changed() {
         if (feed_) feed_->LocalChange();
     }
