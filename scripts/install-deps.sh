@@ -6,9 +6,9 @@ what="${1:-build}"
 
 build_pkgs=(g++ cmake ninja-build ccache make pkg-config
   libboost1.81-dev libboost-json1.81-dev libboost-url1.81-dev
-  libsqlite3-dev libpq-dev libssl-dev libfmt-dev libexpected-dev)
-test_pkgs=(libgtest-dev postgresql-15 clang-format python3 python3-pytest python3-requests
-  python3-yaml python3-jsonschema)
+  libsqlite3-dev libpq-dev libssl-dev libfmt-dev libexpected-dev libgeos-dev)
+test_pkgs=(libgtest-dev postgresql-15 postgresql-15-postgis-3 postgresql-15-postgis-3-scripts clang-format
+  python3 python3-pytest python3-requests python3-yaml python3-jsonschema)
 bench_pkgs=(wrk curl)
 
 pkgs=("${build_pkgs[@]}")

@@ -28,10 +28,14 @@
 #include "referentielijsten/catalog.h"
 #include "referentielijsten/lookup.h"
 #include "referentielijsten/routes.h"
+#include "zaken/routes.h"
+#include "zaken/service.h"
+#include "zaken/store.h"
 
 namespace thorbecke::embedded {
 std::string_view catalogi_openapi();
-}
+std::string_view zaken_openapi();
+}  // namespace thorbecke::embedded
 
 namespace {
 
@@ -53,8 +57,22 @@ T RunSync(asio::awaitable<T> work) {
 std::vector<storage::Migration> AllMigrations() {
     std::vector<storage::Migration> all = auth::ClientStore::Migrations();
     for (auto& m : catalogi::Store::Migrations()) all.push_back(std::move(m));
+    for (auto& m : zaken::Store::Migrations()) all.push_back(std::move(m));
     return all;
 }
+
+//! The Zaken API reads the zaaktypen (and their statustypen, ...) of this platform's own Catalogi API
+//! in-process: the same JSON a GET would give, without a round trip through HTTP.
+class CatalogiTypes final : public zaken::TypeSource {
+  public:
+    explicit CatalogiTypes(catalogi::Service& catalogi) : catalogi_(catalogi) {}
+    asio::awaitable<Result<std::optional<std::string>>> Find(std::string url, std::string base_url) override {
+        co_return co_await catalogi_.FindByUrl(std::move(url), std::move(base_url));
+    }
+
+  private:
+    catalogi::Service& catalogi_;
+};
 
 int Die(const std::string& message) {
     std::fprintf(stderr, "thorbecke: %s\n", message.c_str());
@@ -117,6 +135,11 @@ int CmdServe(const std::vector<std::string>& args) {
     );
     catalogi::Store store(**db);
     catalogi::Service service(store, *schemas, *lookup);
+    auto zaken_schemas = json::SchemaSet::Load(embedded::zaken_openapi());
+    if (!zaken_schemas) return Die(zaken_schemas.error().detail);
+    CatalogiTypes catalogi_types(service);
+    zaken::Store zaken_store(**db);
+    zaken::Service zaken_service(zaken_store, *zaken_schemas, catalogi_types);
     std::unique_ptr<storage::ChangeFeed> feed;
     if ((*db)->dialect() == storage::Dialect::kPostgres) {
         feed = storage::StartPostgresChangeFeed(config->DatabaseUrl(), std::string(catalogi::kChangeChannel));
@@ -154,14 +177,17 @@ int CmdServe(const std::vector<std::string>& args) {
         **db,
         metrics,
         {{"Catalogi API", "/catalogi/api/v1", "1.3.1"},
+         {"Zaken API", "/zaken/api/v1", "1.5.1"},
          {"Referentielijsten API", "/referentielijsten/api/v1", "0.6.0"}},
         ready
     );
     catalogi::RegisterRoutes(router, service);
+    zaken::RegisterRoutes(router, zaken_service, *zaken_schemas);
     referentielijsten::RegisterRoutes(router, *catalog);
 
     http::Server server(config->server, router, clients, metrics);
     server.SetApiVersion("/catalogi/api/v1", "1.3.1");
+    server.SetApiVersion("/zaken/api/v1", "1.5.1");
     server.SetApiVersion("/referentielijsten/api/v1", "0.6.0");
     if (!server.Listen()) return 1;
     ready = true;
@@ -210,6 +236,8 @@ int CmdClients(std::vector<std::string> args) {
     auth::ClientStore clients(**db);
     if (action == "add") {
         auth::ClientSpec spec;
+        // --zaaktype and --max-vertrouwelijkheid limit the --scope options that follow them.
+        std::string zaaktype, max_vertrouwelijkheid;
         for (std::size_t i = 0; i < args.size(); ++i) {
             const std::string& a = args[i];
             bool has_value = i + 1 < args.size();
@@ -225,7 +253,12 @@ int CmdClients(std::vector<std::string> args) {
                 std::string v = args[++i];
                 auto colon = v.find(':');
                 if (colon == std::string::npos) return Die("--scope takes COMPONENT:SCOPE, e.g. ztc:catalogi.lezen");
-                spec.grants.push_back(auth::Grant{v.substr(0, colon), v.substr(colon + 1)});
+                spec.grants.push_back(auth::Grant{
+                    v.substr(0, colon), v.substr(colon + 1), zaaktype, max_vertrouwelijkheid});
+            } else if (a == "--zaaktype" && has_value) {
+                zaaktype = args[++i];
+            } else if (a == "--max-vertrouwelijkheid" && has_value) {
+                max_vertrouwelijkheid = args[++i];
             } else {
                 return Die(fmt::format("unknown option '{}' for clients add", a));
             }
@@ -243,7 +276,11 @@ int CmdClients(std::vector<std::string> args) {
         if (!list) return Die(list.error().detail);
         for (const auto& c : *list) {
             std::string grants;
-            for (const auto& g : c.grants) grants += fmt::format(" {}:{}", g.component, g.scope);
+            for (const auto& g : c.grants) {
+                grants += fmt::format(" {}:{}", g.component, g.scope);
+                if (!g.zaaktype.empty()) grants += "@" + g.zaaktype;
+                if (!g.max_vertrouwelijkheid.empty()) grants += "<=" + g.max_vertrouwelijkheid;
+            }
             std::printf(
                 "%s\t%s\t%s\n", c.client_id.c_str(), c.all_rights ? "all-rights" : grants.c_str(), c.label.c_str()
             );
@@ -293,6 +330,8 @@ void Usage() {
     std::fprintf(stderr, R"(usage: thorbecke <command> [options]
   serve      run the server (thorbecke serve --help)
   clients    add|list|remove API clients: thorbecke clients add --client-id X --secret Y (--all-rights | --scope ztc:catalogi.lezen ...)
+             a grant of the Zaken API can be limited to a zaaktype and a maximum vertrouwelijkheidaanduiding:
+             --zaaktype URL --max-vertrouwelijkheid openbaar --scope zrc:zaken.lezen (limits apply to later --scope)
   token      print a JWT for a client: thorbecke token --client-id X --secret Y
   migrate    bring the database schema up to date
 Database for clients/migrate: --db URL or --data-dir DIR (as for serve).
@@ -309,6 +348,8 @@ int main(int argc, char** argv) {
     }
     std::string cmd = args.front();
     args.erase(args.begin());
+    // SQLite answers the Zaken API's geo search with GEOS (PostgreSQL: PostGIS).
+    storage::RegisterSqlitePredicate("thorbecke_within", &zaken::WithinGeoJson);
     try {
         if (cmd == "serve") {
             if (!args.empty() && (args[0] == "--help" || args[0] == "-h")) {

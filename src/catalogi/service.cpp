@@ -8,6 +8,7 @@
 #include <boost/json.hpp>
 
 #include "catalogi/rules.h"
+#include "core/http/paging.h"
 #include "core/json/json.h"
 #include "core/time.h"
 #include "core/uuid.h"
@@ -17,9 +18,6 @@ namespace thorbecke::catalogi {
 namespace bj = boost::json;
 
 namespace {
-
-constexpr std::int64_t kPageSize = 100;
-constexpr std::int64_t kMaxPageSize = 500;
 
 //! The uuid in "<base>/catalogi/api/v1/<collection>/<uuid>", if url is exactly that.
 std::optional<std::string> MatchUrl(std::string_view url, std::string_view base, const Kind& kind) {
@@ -109,22 +107,6 @@ std::optional<bj::value> DefaultFor(const json::SchemaSet& set, const bj::object
     return std::nullopt;
 }
 
-std::string QueryEncode(std::string_view v) {
-    static constexpr char kHex[] = "0123456789ABCDEF";
-    std::string out;
-    for (char c : v) {
-        auto u = static_cast<unsigned char>(c);
-        if (std::isalnum(u) || c == '-' || c == '_' || c == '.' || c == '~' || c == ',' || c == ':' || c == '/') {
-            out += c;
-        } else {
-            out += '%';
-            out += kHex[u >> 4];
-            out += kHex[u & 15];
-        }
-    }
-    return out;
-}
-
 void AppendKey(std::string& out, std::string_view key) {
     out += ',';
     json::AppendString(out, key);
@@ -163,45 +145,6 @@ void AppendOptString(std::string& out, std::string_view key, const std::string& 
         out += "null";
     else
         json::AppendString(out, v);
-}
-
-//! A ZGW list page: count, next and previous page URLs (same query, other page) and the results.
-std::string PageBody(
-    const http::Request& req,
-    std::int64_t count,
-    std::int64_t page,
-    std::int64_t pages,
-    const std::vector<std::string>& rendered
-) {
-    auto page_url = [&](std::int64_t p) {
-        std::string url = req.base_url + req.path;
-        char sep = '?';
-        for (const auto& [name, value] : req.query.items()) {
-            if (name == "page") continue;
-            url += sep;
-            url += QueryEncode(name) + "=" + QueryEncode(value);
-            sep = '&';
-        }
-        url += fmt::format("{}page={}", sep, p);
-        return url;
-    };
-    std::string body = fmt::format("{{\"count\":{},\"next\":", count);
-    if (page < pages)
-        json::AppendString(body, page_url(page + 1));
-    else
-        body += "null";
-    body += ",\"previous\":";
-    if (page > 1)
-        json::AppendString(body, page_url(page - 1));
-    else
-        body += "null";
-    body += ",\"results\":[";
-    for (std::size_t i = 0; i < rendered.size(); ++i) {
-        if (i) body += ',';
-        body += rendered[i];
-    }
-    body += "]}";
-    return body;
 }
 
 }  // namespace
@@ -426,44 +369,61 @@ asio::awaitable<Result<std::string>> Service::CachedRender(std::string key, Rend
     co_return body;
 }
 
+asio::awaitable<Result<std::string>> Service::RetrieveUuid(
+    const Kind& kind, std::string uuid, std::string base_url, std::string path
+) {
+    co_return co_await CachedRender(base_url + path, [&](storage::Session& s) -> asio::awaitable<Result<std::string>> {
+        auto row = co_await store_.Get(&s, uuid);
+        if (!row) co_return Fail(row.error());
+        if (!*row || (*row)->kind != kind.id) co_return Fail(Error::NotFound());
+        std::vector<Row> one(1, std::move(**row));
+        auto rendered = co_await Render(&s, one, base_url);
+        if (!rendered) co_return Fail(rendered.error());
+        co_return std::move(rendered->front());
+    });
+}
+
 asio::awaitable<Result<Rendered>> Service::Retrieve(const Kind& kind, const http::Request& req) {
     const std::string& uuid = req.PathParam("uuid");
     if (!IsUuid(uuid)) co_return Fail(Error::NotFound());
-    auto body = co_await CachedRender(
-        req.base_url + req.path,
-        [&](storage::Session& s) -> asio::awaitable<Result<std::string>> {
-            auto row = co_await store_.Get(&s, uuid);
-            if (!row) co_return Fail(row.error());
-            if (!*row || (*row)->kind != kind.id) co_return Fail(Error::NotFound());
-            std::vector<Row> one(1, std::move(**row));
-            auto rendered = co_await Render(&s, one, req.base_url);
-            if (!rendered) co_return Fail(rendered.error());
-            co_return std::move(rendered->front());
-        }
-    );
+    auto body = co_await RetrieveUuid(kind, uuid, req.base_url, req.path);
     if (!body) co_return Fail(body.error());
     co_return Rendered{200, std::move(*body)};
+}
+
+asio::awaitable<Result<std::optional<std::string>>> Service::FindByUrl(std::string url, std::string base_url) {
+    std::string root = base_url + std::string(kApiRoot) + "/";
+    if (!url.starts_with(root)) co_return std::nullopt;
+    std::string_view rest = std::string_view(url).substr(root.size());
+    auto slash = rest.find('/');
+    if (slash == std::string_view::npos) co_return std::nullopt;
+    const Kind* kind = FindKindByCollection(rest.substr(0, slash));
+    if (!kind) co_return std::nullopt;
+    auto uuid = MatchUrl(url, base_url, *kind);
+    if (!uuid) co_return std::nullopt;
+    auto body = co_await RetrieveUuid(*kind, *uuid, base_url, FullUrl("", *kind, *uuid));
+    if (!body) {
+        if (body.error().status == 404) co_return std::nullopt;
+        co_return Fail(body.error());
+    }
+    co_return std::move(*body);
 }
 
 asio::awaitable<Result<Rendered>> Service::List(const Kind& kind, const http::Request& req) {
     ListQuery q;
     std::vector<InvalidParam> errors;
-    std::int64_t page = 1, page_size = kPageSize;
+    std::int64_t page = 1, page_size = http::kPageSize;
     std::optional<std::string> status;
     auto d = store_.db().dialect();
     for (const auto& [name, raw_value] : req.query.items()) {
         if (name == "page" || name == "pageSize") {
-            std::int64_t n = 0;
-            auto [p, ec] = std::from_chars(raw_value.data(), raw_value.data() + raw_value.size(), n);
-            if (ec != std::errc() || p != raw_value.data() + raw_value.size() || n < 1) {
-                if (name == "page") co_return Fail(Error::NotFound("Ongeldige pagina."));
-                errors.push_back({name, "invalid", "Een geldig getal is vereist."});
+            auto n = http::ParsePageNumber(name, raw_value);
+            if (!n) {
+                if (name == "page") co_return Fail(n.error());
+                errors.push_back(n.error().invalid_params.front());
                 continue;
             }
-            if (name == "page")
-                page = n;
-            else
-                page_size = std::min(n, kMaxPageSize);
+            (name == "page" ? page : page_size) = *n;
             continue;
         }
         const Filter* f = nullptr;
@@ -627,7 +587,7 @@ asio::awaitable<Result<Rendered>> Service::List(const Kind& kind, const http::Re
             if (page > 1 && page > pages) co_return Fail(Error::NotFound("Ongeldige pagina."));
             auto rendered = co_await Render(&s, found->rows, req.base_url);
             if (!rendered) co_return Fail(rendered.error());
-            co_return PageBody(req, found->count, page, pages, *rendered);
+            co_return http::PageBody(req, found->count, page, pages, *rendered);
         }
     );
     if (!body) co_return Fail(body.error());

@@ -30,6 +30,10 @@ class Service {
     void SetChangeFeed(storage::ChangeFeed* feed) { feed_ = feed; }
 
     asio::awaitable<Result<Rendered>> Retrieve(const Kind& kind, const http::Request& req);
+    //! The JSON of the Catalogi resource that `url` names on this server (reached as `base_url`), as a GET
+    //! would answer it; nullopt when the URL names no such resource. Other components (Zaken) use it to
+    //! read the types they refer to by URL, without an HTTP round trip to themselves.
+    asio::awaitable<Result<std::optional<std::string>>> FindByUrl(std::string url, std::string base_url);
     asio::awaitable<Result<Rendered>> List(const Kind& kind, const http::Request& req);
     asio::awaitable<Result<Rendered>> Create(const Kind& kind, const http::Request& req);
     //! PUT (partial=false) or PATCH (partial=true).
@@ -49,6 +53,9 @@ class Service {
     asio::awaitable<Status> PublishUuid(const Kind& kind, const std::string& uuid, const std::string& base_url);
 
   private:
+    asio::awaitable<Result<std::string>> RetrieveUuid(
+        const Kind& kind, std::string uuid, std::string base_url, std::string path
+    );
     struct WriteContext;
     asio::awaitable<Result<std::string>> Write(
         const Kind& kind,

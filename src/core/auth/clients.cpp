@@ -34,7 +34,23 @@ CREATE TABLE auth_grant (
     PRIMARY KEY (client_id, component, scope)
 );
 )sql";
-    return {storage::Migration{"0001_auth_clients", std::string(sql), std::string(sql)}};
+    // Grants limited to a zaaktype and a maximum vertrouwelijkheidaanduiding (Zaken API authorisations).
+    const char* limits = R"sql(
+CREATE TABLE auth_grant_v2 (
+    client_id TEXT NOT NULL REFERENCES auth_client(client_id) ON DELETE CASCADE,
+    component TEXT NOT NULL,
+    scope TEXT NOT NULL,
+    zaaktype TEXT NOT NULL DEFAULT '',
+    max_vertrouwelijkheid TEXT NOT NULL DEFAULT '',
+    PRIMARY KEY (client_id, component, scope, zaaktype)
+);
+INSERT INTO auth_grant_v2 (client_id, component, scope) SELECT client_id, component, scope FROM auth_grant;
+DROP TABLE auth_grant;
+ALTER TABLE auth_grant_v2 RENAME TO auth_grant;
+)sql";
+    return {
+        storage::Migration{"0001_auth_clients", std::string(sql), std::string(sql)},
+        storage::Migration{"0002_auth_grant_limits", std::string(limits), std::string(limits)}};
 }
 
 asio::awaitable<Status> ClientStore::Put(const ClientSpec& spec) {
@@ -52,9 +68,10 @@ asio::awaitable<Status> ClientStore::Put(const ClientSpec& spec) {
         );
         if (!ins) co_return Fail(ins.error());
         for (const auto& g : spec.grants) {
-            storage::Params grant{spec.client_id, g.component, g.scope};
+            storage::Params grant{spec.client_id, g.component, g.scope, g.zaaktype, g.max_vertrouwelijkheid};
             auto r = co_await s.Query(
-                "INSERT INTO auth_grant (client_id, component, scope) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING",
+                "INSERT INTO auth_grant (client_id, component, scope, zaaktype, max_vertrouwelijkheid) "
+                "VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING",
                 std::move(grant)
             );
             if (!r) co_return Fail(r.error());
@@ -72,8 +89,9 @@ asio::awaitable<Result<bool>> ClientStore::Remove(const std::string& client_id) 
 
 asio::awaitable<Result<std::vector<ClientSpec>>> ClientStore::List() {
     auto r = co_await db_.Query(
-        "SELECT c.client_id, c.label, c.all_rights, g.component, g.scope FROM auth_client c "
-        "LEFT JOIN auth_grant g ON g.client_id = c.client_id ORDER BY c.client_id, g.component, g.scope",
+        "SELECT c.client_id, c.label, c.all_rights, g.component, g.scope, g.zaaktype, g.max_vertrouwelijkheid "
+        "FROM auth_client c LEFT JOIN auth_grant g ON g.client_id = c.client_id "
+        "ORDER BY c.client_id, g.component, g.scope, g.zaaktype",
         storage::MakeParams()
     );
     if (!r) co_return Fail(r.error());
@@ -82,7 +100,9 @@ asio::awaitable<Result<std::vector<ClientSpec>>> ClientStore::List() {
         if (out.empty() || out.back().client_id != r->Text(i, 0)) {
             out.push_back(ClientSpec{r->Text(i, 0), {}, r->Text(i, 1), r->Int(i, 2) != 0, {}});
         }
-        if (!r->IsNull(i, 3)) out.back().grants.push_back(Grant{r->Text(i, 3), r->Text(i, 4)});
+        if (!r->IsNull(i, 3)) {
+            out.back().grants.push_back(Grant{r->Text(i, 3), r->Text(i, 4), r->Text(i, 5), r->Text(i, 6)});
+        }
     }
     co_return out;
 }
@@ -118,7 +138,8 @@ asio::awaitable<Result<Principal>> ClientStore::Authenticate(std::string_view au
         std::uint64_t generation = generation_.load();
         refreshing.insert(key);
         auto rows = co_await db_.Query(
-            "SELECT c.secret, c.all_rights, g.component, g.scope FROM auth_client c "
+            "SELECT c.secret, c.all_rights, g.component, g.scope, g.zaaktype, g.max_vertrouwelijkheid FROM auth_client "
+            "c "
             "LEFT JOIN auth_grant g ON g.client_id = c.client_id WHERE c.client_id = $1",
             storage::MakeParams(claims->client_id)
         );
@@ -130,7 +151,9 @@ asio::awaitable<Result<Principal>> ClientStore::Authenticate(std::string_view au
         }
         Cached entry{rows->Text(0, 0), rows->Int(0, 1) != 0, {}, std::chrono::steady_clock::now(), generation};
         for (std::size_t i = 0; i < rows->size(); ++i) {
-            if (!rows->IsNull(i, 2)) entry.grants.insert(Grant{rows->Text(i, 2), rows->Text(i, 3)});
+            if (!rows->IsNull(i, 2)) {
+                entry.grants.insert(Grant{rows->Text(i, 2), rows->Text(i, 3), rows->Text(i, 4), rows->Text(i, 5)});
+            }
         }
         if (cache.size() > 10000) cache.clear();  // bounded: client ids come from unverified tokens
         it = cache.insert_or_assign(key, std::move(entry)).first;

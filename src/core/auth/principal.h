@@ -8,10 +8,14 @@
 
 namespace thorbecke::auth {
 
-//! One grant: a scope within a component ("ztc", "catalogi.lezen").
+//! One grant: a scope within a component ("ztc", "catalogi.lezen"). Grants of the Zaken API (and later the
+//! Documenten and Besluiten APIs) may be limited to one zaaktype (its URL) and to objects up to a maximum
+//! vertrouwelijkheidaanduiding, as the Autorisaties API describes them; empty means no such limit.
 struct Grant {
     std::string component;
     std::string scope;
+    std::string zaaktype = {};
+    std::string max_vertrouwelijkheid = {};
     auto operator<=>(const Grant&) const = default;
 };
 
@@ -22,7 +26,11 @@ struct Principal {
     std::set<Grant> grants;
 
     [[nodiscard]] bool Has(std::string_view component, std::string_view scope) const {
-        return all_rights || grants.contains(Grant{std::string(component), std::string(scope)});
+        if (all_rights) return true;
+        for (const auto& g : grants) {
+            if (g.component == component && g.scope == scope) return true;
+        }
+        return false;
     }
 };
 

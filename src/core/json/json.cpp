@@ -1,5 +1,6 @@
 #include "core/json/json.h"
 
+#include <charconv>
 #include <cstring>
 
 #include <fmt/format.h>
@@ -84,6 +85,66 @@ std::string ExpandBase(std::string_view stored, std::string_view base_url) {
     std::string out;
     out.reserve(stored.size() + 256);
     AppendExpanded(out, stored, base_url);
+    return out;
+}
+
+namespace {
+
+void SerializeTo(std::string& out, const boost::json::value& v) {
+    switch (v.kind()) {
+        case boost::json::kind::null:
+            out += "null";
+            return;
+        case boost::json::kind::bool_:
+            out += v.get_bool() ? "true" : "false";
+            return;
+        case boost::json::kind::int64:
+            out += std::to_string(v.get_int64());
+            return;
+        case boost::json::kind::uint64:
+            out += std::to_string(v.get_uint64());
+            return;
+        case boost::json::kind::double_: {
+            char buf[32];
+            auto [end, ec] = std::to_chars(buf, buf + sizeof buf, v.get_double());
+            out.append(buf, ec == std::errc() ? end : buf);
+            return;
+        }
+        case boost::json::kind::string:
+            AppendString(out, v.get_string());
+            return;
+        case boost::json::kind::array: {
+            out += '[';
+            bool first = true;
+            for (const auto& item : v.get_array()) {
+                if (!first) out += ',';
+                first = false;
+                SerializeTo(out, item);
+            }
+            out += ']';
+            return;
+        }
+        case boost::json::kind::object: {
+            out += '{';
+            bool first = true;
+            for (const auto& kv : v.get_object()) {
+                if (!first) out += ',';
+                first = false;
+                AppendString(out, kv.key());
+                out += ':';
+                SerializeTo(out, kv.value());
+            }
+            out += '}';
+            return;
+        }
+    }
+}
+
+}  // namespace
+
+std::string Serialize(const boost::json::value& v) {
+    std::string out;
+    SerializeTo(out, v);
     return out;
 }
 

@@ -14,6 +14,10 @@ namespace thorbecke::json {
 void AppendString(std::string& out, std::string_view s);
 std::string Quote(std::string_view s);
 
+//! Writes a JSON value as compact text; numbers with a fraction in their shortest round-trip form (5.1, not
+//! Boost's 5.1E0), as clients and other servers write them.
+std::string Serialize(const boost::json::value& v);
+
 //! Parses a request body; a syntax error becomes a 400 problem ("parse_error").
 Result<boost::json::value> Parse(std::string_view body);
 

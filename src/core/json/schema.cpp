@@ -60,10 +60,16 @@ class Validator {
         bool nullable = Nullable(*raw_schema) || Nullable(*s);
         if (auto* all = s->if_contains("allOf"); all && all->is_array() && !all->as_array().empty()) {
             if (v.is_null() && nullable) return true;
-            return Check(all->as_array()[0].if_object(), v, name, partial_top);
+            // Every member applies (a polymorphic resource: its base fields plus those of its type).
+            bool ok = true;
+            for (const auto& member : all->as_array()) ok &= Check(member.if_object(), v, name, partial_top);
+            return ok;
         }
         if (auto* one = s->if_contains("oneOf"); one && one->is_array()) {
             if (v.is_null() && nullable) return true;
+            if (auto* disc = s->if_contains("discriminator"); disc && disc->is_object() && v.is_object()) {
+                return CheckDiscriminated(disc->as_object(), v, name, partial_top);
+            }
             std::vector<InvalidParam> first_errors;
             bool first = true;
             for (const auto& branch : one->as_array()) {
@@ -152,6 +158,33 @@ class Validator {
     }
 
   private:
+    //! oneOf with a discriminator: the branch is chosen by the value of one property (betrokkeneType,
+    //! objectType, type), so errors come from that branch only.
+    bool CheckDiscriminated(const bj::object& disc, const bj::value& v, const std::string& name, bool partial_top) {
+        auto* prop = disc.if_contains("propertyName");
+        auto* mapping = disc.if_contains("mapping");
+        if (!prop || !prop->is_string() || !mapping || !mapping->is_object()) return true;
+        std::string_view key = prop->as_string();
+        const auto& o = v.as_object();
+        auto* value = o.if_contains(key);
+        if (!value) {
+            if (partial_top) return true;
+            Add(Join(name, key), "required", "Dit veld is vereist.");
+            return false;
+        }
+        if (!value->is_string() || !mapping->as_object().contains(value->as_string())) {
+            Add(Join(name, key),
+                "invalid_choice",
+                fmt::format(
+                    "\"{}\" is een ongeldige keuze.", value->is_string() ? std::string_view(value->as_string()) : ""
+                ));
+            return false;
+        }
+        bj::object ref;
+        ref["$ref"] = mapping->as_object().at(value->as_string());
+        return Check(&ref, v, name, partial_top);
+    }
+
     static std::string Join(const std::string& base, std::string_view key) {
         if (base.empty()) return std::string(key);
         return base + "." + std::string(key);

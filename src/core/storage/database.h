@@ -122,6 +122,11 @@ struct Options {
     int max_waiting = 1024;          // PostgreSQL: queued requests beyond this get 503
 };
 
+//! A yes/no SQL function of two text arguments that SQLite connections offer, for what PostgreSQL has an
+//! extension for (PostGIS's ST_Within: "thorbecke_within"). NULL arguments give NULL. Register before Open().
+using SqlitePredicate = bool (*)(std::string_view a, std::string_view b);
+void RegisterSqlitePredicate(std::string name, SqlitePredicate fn);
+
 //! Opens the engine named by options.url. Fails with a clear message on a bad URL or unreachable server.
 Result<std::unique_ptr<Database>> Open(const Options& options);
 

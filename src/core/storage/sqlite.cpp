@@ -7,12 +7,36 @@
 #include <string>
 #include <thread>
 #include <unordered_map>
+#include <vector>
 
 #include <fmt/format.h>
 
 namespace thorbecke::storage {
 
 namespace {
+
+std::mutex& PredicatesMutex() {
+    static std::mutex mu;
+    return mu;
+}
+
+std::vector<std::pair<std::string, SqlitePredicate>>& Predicates() {
+    static std::vector<std::pair<std::string, SqlitePredicate>> all;
+    return all;
+}
+
+void CallPredicate(sqlite3_context* ctx, int argc, sqlite3_value** argv) {
+    auto fn = reinterpret_cast<SqlitePredicate>(sqlite3_user_data(ctx));
+    if (argc != 2 || sqlite3_value_type(argv[0]) == SQLITE_NULL || sqlite3_value_type(argv[1]) == SQLITE_NULL) {
+        sqlite3_result_null(ctx);
+        return;
+    }
+    auto text = [](sqlite3_value* v) {
+        const unsigned char* t = sqlite3_value_text(v);
+        return std::string_view(reinterpret_cast<const char*>(t), static_cast<std::size_t>(sqlite3_value_bytes(v)));
+    };
+    sqlite3_result_int(ctx, fn(text(argv[0]), text(argv[1])) ? 1 : 0);
+}
 
 std::atomic<std::uint64_t> g_next_db_id{1};
 
@@ -173,6 +197,22 @@ class SqliteDatabase final : public Database {
         }
         auto conn = std::make_unique<Connection>(db);
         sqlite3_busy_timeout(db, 10000);
+        {
+            std::lock_guard lock(PredicatesMutex());
+            for (const auto& [name, fn] : Predicates()) {
+                sqlite3_create_function_v2(
+                    db,
+                    name.c_str(),
+                    2,
+                    SQLITE_UTF8 | SQLITE_DETERMINISTIC,
+                    reinterpret_cast<void*>(fn),
+                    &CallPredicate,
+                    nullptr,
+                    nullptr,
+                    nullptr
+                );
+            }
+        }
         // WAL: readers never block the writer; NORMAL sync is durable across application crashes.
         auto st = conn->Exec(
             "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON; "
@@ -299,6 +339,11 @@ Result<std::unique_ptr<Database>> OpenSqlite(const Options& options) {
     auto probe = db->OpenConnection();  // fail at start-up, not at the first request
     if (!probe) return Fail(probe.error());
     return std::unique_ptr<Database>(std::move(db));
+}
+
+void RegisterSqlitePredicate(std::string name, SqlitePredicate fn) {
+    std::lock_guard lock(PredicatesMutex());
+    Predicates().emplace_back(std::move(name), fn);
 }
 
 }  // namespace thorbecke::storage

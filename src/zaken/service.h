@@ -1,0 +1,80 @@
+#pragma once
+// The Zaken API's operations: validate against the OAS, check the caller's rights on the zaak (its zaaktype
+// and vertrouwelijkheidaanduiding), apply the standard's rules, write the change and its audit trail entry in
+// one transaction, and render the resource as the OAS describes it.
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <boost/asio/awaitable.hpp>
+#include <boost/json/object.hpp>
+
+#include "core/auth/principal.h"
+#include "core/http/message.h"
+#include "core/json/schema.h"
+#include "zaken/model.h"
+#include "zaken/store.h"
+
+namespace thorbecke::zaken {
+
+//! Reads the Catalogi resources a zaak refers to by URL (zaaktype, statustype, ...). The platform serves
+//! them in-process when they are its own.
+class TypeSource {
+  public:
+    virtual ~TypeSource() = default;
+    //! The resource's JSON; nullopt when the URL names no resource there.
+    virtual asio::awaitable<Result<std::optional<std::string>>> Find(std::string url, std::string base_url) = 0;
+};
+
+//! One endpoint: what it does and which scopes (any one of them) it needs, as the OAS says.
+enum class Action { kList, kRead, kCreate, kUpdate, kPartialUpdate, kDelete };
+
+struct Operation {
+    const Kind* kind;
+    Action action;
+    std::vector<std::string> scopes;
+};
+
+class Service {
+  public:
+    Service(Store& store, const json::SchemaSet& schemas, TypeSource& types);
+
+    asio::awaitable<Result<http::Response>> Handle(const Operation& op, http::Request& req);
+    //! POST /zaken/_zoek
+    asio::awaitable<Result<http::Response>> Search(const Operation& op, http::Request& req);
+    //! GET /zaken/{zaak_uuid}/audittrail[/{uuid}]
+    asio::awaitable<Result<http::Response>> Audit(const Operation& op, http::Request& req, bool one);
+
+  private:
+    struct Ctx;
+    asio::awaitable<Result<http::Response>> List(const Operation& op, http::Request& req);
+    asio::awaitable<Result<http::Response>> ListZaken(
+        const Operation& op, http::Request& req, const boost::json::object& params, bool search
+    );
+    asio::awaitable<Result<http::Response>> Read(const Operation& op, http::Request& req);
+    asio::awaitable<Result<http::Response>> Write(const Operation& op, http::Request& req);
+    asio::awaitable<Result<http::Response>> Remove(const Operation& op, http::Request& req);
+
+    asio::awaitable<Status> PrepareZaak(Ctx& ctx, storage::Session& s);
+    asio::awaitable<Status> PrepareObject(Ctx& ctx, storage::Session& s);
+    asio::awaitable<Status> CloseOrReopen(Ctx& ctx, storage::Session& s, bool eindstatus);
+    asio::awaitable<Status> WriteAudit(Ctx& ctx, storage::Session& s, std::string_view actie, int status);
+
+    asio::awaitable<Result<std::vector<std::string>>> RenderZaken(
+        storage::Session& s, const std::vector<ZaakRow>& rows, const std::string& base
+    );
+    asio::awaitable<Result<std::vector<std::string>>> RenderObjects(
+        storage::Session& s, const Kind& kind, const std::vector<ObjectRow>& rows, const std::string& base
+    );
+    //! A Catalogi resource by URL: bad-url / invalid-resource errors on `field` as the standard names them.
+    asio::awaitable<Result<boost::json::object>> FetchType(
+        std::string field, std::string url, std::string base, std::string_view expect_path
+    );
+
+    Store& store_;
+    const json::SchemaSet& schemas_;
+    TypeSource& types_;
+};
+
+}  // namespace thorbecke::zaken

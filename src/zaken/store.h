@@ -1,0 +1,164 @@
+#pragma once
+// Storage of the Zaken API. Zaken have a table of their own with a column for every list filter (indexed),
+// so a list at a million zaken costs what it costs at ten thousand. The objects under a zaak (statussen,
+// rollen, ...) share one table keyed by zaak and kind; their filterable fields are search keys in an
+// indexed key table, which also serves the zaken list filters on rollen. Geometries are searchable through
+// PostGIS (PostgreSQL) or an R*Tree plus an exact GEOS test (SQLite).
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include <boost/asio/awaitable.hpp>
+
+#include "core/error.h"
+#include "core/storage/database.h"
+
+namespace thorbecke::zaken {
+
+namespace asio = boost::asio;
+
+struct ZaakRow {
+    std::int64_t seq = 0;
+    std::string uuid;
+    std::string identificatie;
+    std::string bronorganisatie;
+    std::string zaaktype;       // as stored (URLs into this server carry the base-URL marker)
+    std::string zaaktype_key;   // what authorisations compare: the zaaktype's uuid, or its URL if not ours
+    int vertrouwelijkheid = 0;  // rank, see VertrouwelijkheidRank
+    std::string omschrijving;
+    std::optional<std::string> registratiedatum, startdatum, einddatum, einddatum_gepland, uiterlijke_einddatum;
+    std::optional<std::string> archiefnominatie, archiefstatus, archiefactiedatum;
+    std::optional<std::string> hoofdzaak;                 // uuid
+    std::optional<std::string> status, statustype;        // the current status (uuid) and its statustype (stored URL)
+    std::optional<std::string> resultaat, resultaattype;  // uuid, stored URL
+    std::optional<std::string> geometry;                  // GeoJSON text
+    struct Box {
+        double minx, miny, maxx, maxy;
+    };
+    std::optional<Box> bbox;  // of the geometry; set by writers (not read back)
+    std::int64_t version = 0;
+    std::string doc;  // the response body without derived fields, stored form
+};
+
+struct ObjectRow {
+    std::int64_t seq = 0;
+    std::string uuid;
+    std::string kind;
+    std::string zaak;  // uuid
+    std::string ref;
+    std::string attr;
+    std::string doc;
+};
+
+//! WHERE conditions with `?` placeholders, numbered when the statement is built.
+class Where {
+  public:
+    void Add(std::string condition, storage::Params params = {}) {
+        conditions_.push_back(std::move(condition));
+        for (auto& p : params) params_.push_back(std::move(p));
+    }
+    //! "WHERE a AND b" (or "" without conditions), numbering placeholders from first_param.
+    [[nodiscard]] std::string Sql(int first_param = 1) const;
+    [[nodiscard]] const storage::Params& params() const { return params_; }
+    [[nodiscard]] bool empty() const { return conditions_.empty(); }
+    [[nodiscard]] std::size_t size() const { return conditions_.size(); }
+
+  private:
+    std::vector<std::string> conditions_;
+    storage::Params params_;
+};
+
+//! SQLite's stand-in for PostGIS's ST_Within on two GeoJSON texts (registered as "thorbecke_within").
+bool WithinGeoJson(std::string_view geometry, std::string_view container);
+
+//! Replaces each `?` by $first, $first+1, ...
+std::string NumberPlaceholders(std::string_view sql, int first);
+
+struct ZaakPage {
+    std::vector<ZaakRow> rows;
+    std::int64_t count = 0;
+};
+
+struct ObjectPage {
+    std::vector<ObjectRow> rows;
+    std::int64_t count = 0;
+};
+
+//! One list request on zaken after parsing: conditions, order and, when the filter is only "these
+//! zaaktypen up to these vertrouwelijkheden", the same condition on the running totals, which give the
+//! count without counting rows.
+struct ZaakQuery {
+    Where where;
+    std::string order = "z.seq";
+    std::optional<Where> tally;  // conditions on zaken_tally; nullopt: count rows
+    bool no_access = false;      // the caller may see nothing
+};
+
+class Store {
+  public:
+    explicit Store(storage::Database& db) : db_(db) {}
+    static std::vector<storage::Migration> Migrations();
+    [[nodiscard]] storage::Database& db() { return db_; }
+    [[nodiscard]] storage::Dialect dialect() const { return db_.dialect(); }
+
+    // Zaken
+    asio::awaitable<Result<std::optional<ZaakRow>>> GetZaak(storage::Session& s, std::string uuid, bool for_update);
+    asio::awaitable<Result<std::vector<ZaakRow>>> GetZaken(storage::Session& s, std::vector<std::string> uuids);
+    asio::awaitable<Status> InsertZaak(storage::Session& s, const ZaakRow& row);
+    //! Writes a changed zaak if its version is still `row.version` (then raises it); false if another
+    //! write came first.
+    asio::awaitable<Result<bool>> UpdateZaak(storage::Session& s, const ZaakRow& before, const ZaakRow& row);
+    //! Deletes the zaak, every object under it and their search keys.
+    asio::awaitable<Status> DeleteZaak(storage::Session& s, const ZaakRow& row);
+    asio::awaitable<Result<ZaakPage>> ListZaken(
+        storage::Session& s, const ZaakQuery& q, std::int64_t page, std::int64_t page_size
+    );
+    asio::awaitable<Result<bool>> IdentificatieTaken(
+        storage::Session& s, std::string bronorganisatie, std::string identificatie
+    );
+    asio::awaitable<Result<std::vector<std::string>>> Deelzaken(storage::Session& s, std::string uuid);
+    //! For a page of zaken: their deelzaken (hoofdzaak uuid -> uuids).
+    asio::awaitable<Result<std::vector<std::pair<std::string, std::string>>>> DeelzakenOf(
+        storage::Session& s, std::vector<std::string> uuids
+    );
+
+    // Objects under a zaak
+    asio::awaitable<Result<std::optional<ObjectRow>>> GetObject(storage::Session& s, std::string uuid, bool for_update);
+    asio::awaitable<Status> SaveObject(
+        storage::Session& s,
+        const ObjectRow& row,
+        const std::vector<std::pair<std::string, std::string>>& keys,
+        bool insert
+    );
+    asio::awaitable<Status> DeleteObject(storage::Session& s, const ObjectRow& row);
+    //! Replaces the search keys of one object (or of the zaak itself: object = zaak).
+    asio::awaitable<Status> ReplaceKeys(
+        storage::Session& s, std::string zaak, std::string object, std::vector<std::pair<std::string, std::string>> keys
+    );
+    //! One page of objects of one kind; `where` conditions may use the zaak as `z`.
+    asio::awaitable<Result<ObjectPage>> ListObjects(
+        storage::Session& s, std::string kind, const Where& where, std::int64_t page, std::int64_t page_size
+    );
+    //! Objects of the given kinds under any of the zaken, in creation order.
+    asio::awaitable<Result<std::vector<ObjectRow>>> ObjectsOf(
+        storage::Session& s, std::vector<std::string> zaak_uuids, std::vector<std::string> kinds, bool with_doc
+    );
+
+    // Audit trail
+    asio::awaitable<Status> InsertAudit(storage::Session& s, std::string uuid, std::string zaak, std::string doc);
+    asio::awaitable<Result<std::vector<std::pair<std::string, std::string>>>> AuditOf(
+        storage::Session& s, std::string zaak, std::string uuid
+    );
+
+    //! The next number of a named sequence (identificaties per bronorganisatie and year).
+    asio::awaitable<Result<std::int64_t>> NextNumber(storage::Session& s, std::string name);
+
+  private:
+    asio::awaitable<Status> Tally(storage::Session& s, const std::string& key, int rank, int delta);
+    asio::awaitable<Status> SaveGeometry(storage::Session& s, const ZaakRow& row, bool remove_only);
+    storage::Database& db_;
+};
+
+}  // namespace thorbecke::zaken
