@@ -441,58 +441,41 @@ asio::awaitable<Result<http::Response>> Service::Handle(const Operation& op, htt
 
 // ---- Rendering ----------------------------------------------------------------------------------------------
 
+std::string Service::RenderZaak(const ZaakRow& z, const ZaakRelated& related, const std::string& base) {
+    std::map<std::string_view, std::vector<std::string>> urls;
+    for (const auto& [kind_name, uuid] : related.objects) {
+        for (const auto& kind : Kinds()) {
+            if (kind.name == kind_name) urls[kind.name].push_back(base + ObjectPath(kind, z.uuid, uuid));
+        }
+    }
+    std::vector<std::string> deelzaken;
+    for (const auto& d : related.deelzaken) deelzaken.push_back(fmt::format("{}{}{}", base, kZakenPath, d));
+    std::string text = json::ExpandBase(z.doc, base);
+    if (!text.empty() && text.back() == '}') text.pop_back();
+    auto object_url = [&](KindId kind, const std::optional<std::string>& uuid) -> std::optional<std::string> {
+        if (!uuid) return std::nullopt;
+        return base + ObjectPath(GetKind(kind), "", *uuid);
+    };
+    AppendField(text, "deelzaken", UrlList(deelzaken));
+    AppendField(text, "eigenschappen", UrlList(urls["zaakeigenschap"]));
+    AppendField(text, "rollen", UrlList(urls["rol"]));
+    AppendField(text, "status", OptUrl(object_url(KindId::kStatus, z.status)));
+    AppendField(text, "zaakinformatieobjecten", UrlList(urls["zaakinformatieobject"]));
+    AppendField(text, "zaakobjecten", UrlList(urls["zaakobject"]));
+    AppendField(text, "resultaat", OptUrl(object_url(KindId::kResultaat, z.resultaat)));
+    text += '}';
+    return text;
+}
+
 asio::awaitable<Result<std::vector<std::string>>> Service::RenderZaken(
     storage::Session& s, const std::vector<ZaakRow>& rows, const std::string& base
 ) {
     std::vector<std::string> uuids;
     for (const auto& r : rows) uuids.push_back(r.uuid);
-    std::vector<std::string> kinds{"rol", "zaakeigenschap", "zaakinformatieobject", "zaakobject"};
-    auto objects = co_await store_.ObjectsOf(s, uuids, kinds, false);
-    if (!objects) co_return Fail(objects.error());
-    auto deelzaken = co_await store_.DeelzakenOf(s, uuids);
-    if (!deelzaken) co_return Fail(deelzaken.error());
-    // zaak uuid -> kind -> URLs
-    std::map<std::string, std::map<std::string, std::vector<std::string>>> related;
-    for (const auto& o : *objects) {
-        const Kind* k = nullptr;
-        for (const auto& kind : Kinds()) {
-            if (kind.name == o.kind) k = &kind;
-        }
-        if (k) related[o.zaak][o.kind].push_back(base + ObjectPath(*k, o.zaak, o.uuid));
-    }
-    for (const auto& [hoofd, deel] : *deelzaken) {
-        related[hoofd]["deelzaak"].push_back(fmt::format("{}{}{}", base, kZakenPath, deel));
-    }
+    auto related = co_await store_.RelatedOf(s, uuids);
+    if (!related) co_return Fail(related.error());
     std::vector<std::string> out;
-    for (const auto& z : rows) {
-        std::string text = json::ExpandBase(z.doc, base);
-        if (!text.empty() && text.back() == '}') text.pop_back();
-        auto& rel = related[z.uuid];
-        AppendField(text, "deelzaken", UrlList(rel["deelzaak"]));
-        AppendField(text, "eigenschappen", UrlList(rel["zaakeigenschap"]));
-        AppendField(text, "rollen", UrlList(rel["rol"]));
-        AppendField(
-            text,
-            "status",
-            OptUrl(
-                z.status ? std::optional<std::string>(base + ObjectPath(GetKind(KindId::kStatus), "", *z.status))
-                         : std::nullopt
-            )
-        );
-        AppendField(text, "zaakinformatieobjecten", UrlList(rel["zaakinformatieobject"]));
-        AppendField(text, "zaakobjecten", UrlList(rel["zaakobject"]));
-        AppendField(
-            text,
-            "resultaat",
-            OptUrl(
-                z.resultaat
-                    ? std::optional<std::string>(base + ObjectPath(GetKind(KindId::kResultaat), "", *z.resultaat))
-                    : std::nullopt
-            )
-        );
-        text += '}';
-        out.push_back(std::move(text));
-    }
+    for (const auto& z : rows) out.push_back(RenderZaak(z, (*related)[z.uuid], base));
     co_return out;
 }
 
@@ -540,14 +523,11 @@ asio::awaitable<Result<http::Response>> Service::Read(const Operation& op, http:
     std::string body;
     auto st = co_await store_.db().Read([&](storage::Session& s) -> asio::awaitable<Status> {
         if (is_zaak) {
-            auto z = co_await store_.GetZaak(s, uuid, false);
+            auto z = co_await store_.GetZaakWithRelated(s, uuid);
             if (!z) co_return Fail(z.error());
             if (!*z) co_return Fail(Error::NotFound());
-            if (!MayAccess(principal, op.scopes, **z)) co_return Fail(Forbidden());
-            std::vector<ZaakRow> one(1, std::move(**z));
-            auto r = co_await RenderZaken(s, one, req.base_url);
-            if (!r) co_return Fail(r.error());
-            body = std::move(r->front());
+            if (!MayAccess(principal, op.scopes, (*z)->first)) co_return Fail(Forbidden());
+            body = RenderZaak((*z)->first, (*z)->second, req.base_url);
             co_return Status{};
         }
         auto o = co_await store_.GetObject(s, uuid, false);

@@ -64,6 +64,8 @@ class Service {
     asio::awaitable<Result<std::vector<std::string>>> RenderZaken(
         storage::Session& s, const std::vector<ZaakRow>& rows, const std::string& base
     );
+    //! One zaak as the OAS shows it, with the objects it lists.
+    static std::string RenderZaak(const ZaakRow& z, const ZaakRelated& related, const std::string& base);
     asio::awaitable<Result<std::vector<std::string>>> RenderObjects(
         storage::Session& s, const Kind& kind, const std::vector<ObjectRow>& rows, const std::string& base
     );

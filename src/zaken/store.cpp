@@ -205,6 +205,85 @@ asio::awaitable<Result<std::optional<ZaakRow>>> Store::GetZaak(storage::Session&
     co_return ToZaak(*r, 0);
 }
 
+namespace {
+
+constexpr std::string_view kRenderedKinds = "'rol', 'zaakeigenschap', 'zaakinformatieobject', 'zaakobject'";
+
+//! "kind uuid,kind uuid,..." -> pairs
+void SplitPairs(const std::string& text, ZaakRelated& out) {
+    std::size_t start = 0;
+    while (start < text.size()) {
+        auto comma = text.find(',', start);
+        if (comma == std::string::npos) comma = text.size();
+        auto item = std::string_view(text).substr(start, comma - start);
+        auto space = item.find(' ');
+        if (space != std::string_view::npos) {
+            if (item.substr(0, space) == "deelzaak")
+                out.deelzaken.emplace_back(item.substr(space + 1));
+            else
+                out.objects.emplace_back(std::string(item.substr(0, space)), std::string(item.substr(space + 1)));
+        }
+        start = comma + 1;
+    }
+}
+
+}  // namespace
+
+asio::awaitable<Result<std::optional<std::pair<ZaakRow, ZaakRelated>>>> Store::GetZaakWithRelated(
+    storage::Session& s, std::string uuid
+) {
+    std::string related;
+    if (db_.dialect() == storage::Dialect::kPostgres) {
+        related = fmt::format(
+            "(SELECT string_agg(o.kind || ' ' || o.uuid, ',' ORDER BY o.seq) FROM zaken_object o WHERE o.zaak = z.uuid "
+            "AND o.kind IN ({})), (SELECT string_agg('deelzaak ' || d.uuid, ',' ORDER BY d.seq) FROM zaken_zaak d "
+            "WHERE d.hoofdzaak = z.uuid)",
+            kRenderedKinds
+        );
+    } else {
+        related = fmt::format(
+            "(SELECT group_concat(x, ',') FROM (SELECT o.kind || ' ' || o.uuid AS x FROM zaken_object o WHERE o.zaak = "
+            "z.uuid AND o.kind IN ({}) ORDER BY o.seq)), (SELECT group_concat(x, ',') FROM (SELECT 'deelzaak ' || "
+            "d.uuid AS x FROM zaken_zaak d WHERE d.hoofdzaak = z.uuid ORDER BY d.seq))",
+            kRenderedKinds
+        );
+    }
+    auto r = co_await s.Query(
+        fmt::format("SELECT {}, {} FROM zaken_zaak z WHERE z.uuid = $1", kZaakColumns, related),
+        storage::MakeParams(uuid)
+    );
+    if (!r) co_return Fail(r.error());
+    if (r->empty()) co_return std::nullopt;
+    ZaakRelated rel;
+    SplitPairs(r->Text(0, 24), rel);
+    SplitPairs(r->Text(0, 25), rel);
+    co_return std::make_pair(ToZaak(*r, 0), std::move(rel));
+}
+
+asio::awaitable<Result<std::map<std::string, ZaakRelated>>> Store::RelatedOf(
+    storage::Session& s, std::vector<std::string> uuids
+) {
+    std::map<std::string, ZaakRelated> out;
+    if (uuids.empty()) co_return out;
+    auto d = db_.dialect();
+    auto objects = co_await s.Query(
+        fmt::format(
+            "SELECT zaak, kind, uuid FROM zaken_object WHERE {} AND kind IN ({}) ORDER BY seq",
+            storage::InValues(d, "zaak", 1, uuids),
+            kRenderedKinds
+        ),
+        storage::MakeParams(storage::ValuesParam(d, uuids))
+    );
+    if (!objects) co_return Fail(objects.error());
+    for (std::size_t i = 0; i < objects->size(); ++i) {
+        out[objects->Text(i, 0)].objects.emplace_back(objects->Text(i, 1), objects->Text(i, 2));
+    }
+    auto deel = co_await DeelzakenOf(s, uuids);
+    if (!deel) co_return Fail(deel.error());
+    for (auto& [hoofd, uuid] : *deel) out[hoofd].deelzaken.push_back(std::move(uuid));
+    co_return out;
+}
+
 asio::awaitable<Result<std::vector<ZaakRow>>> Store::GetZaken(storage::Session& s, std::vector<std::string> uuids) {
     std::vector<ZaakRow> out;
     if (uuids.empty()) co_return out;

@@ -5,6 +5,7 @@
 // indexed key table, which also serves the zaken list filters on rollen. Geometries are searchable through
 // PostGIS (PostgreSQL) or an R*Tree plus an exact GEOS test (SQLite).
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <utility>
@@ -40,6 +41,13 @@ struct ZaakRow {
     std::optional<Box> bbox;  // of the geometry; set by writers (not read back)
     std::int64_t version = 0;
     std::string doc;  // the response body without derived fields, stored form
+};
+
+//! What a zaak's rendering lists of other objects: (kind, uuid) of its rollen, zaakeigenschappen,
+//! zaakinformatieobjecten and zaakobjecten in creation order, and its deelzaken.
+struct ZaakRelated {
+    std::vector<std::pair<std::string, std::string>> objects;
+    std::vector<std::string> deelzaken;
 };
 
 struct ObjectRow {
@@ -105,6 +113,14 @@ class Store {
 
     // Zaken
     asio::awaitable<Result<std::optional<ZaakRow>>> GetZaak(storage::Session& s, std::string uuid, bool for_update);
+    //! A zaak with what its rendering lists, in one statement (the detail GET's only query).
+    asio::awaitable<Result<std::optional<std::pair<ZaakRow, ZaakRelated>>>> GetZaakWithRelated(
+        storage::Session& s, std::string uuid
+    );
+    //! What the renderings of a page of zaken list, in two statements whatever the page size.
+    asio::awaitable<Result<std::map<std::string, ZaakRelated>>> RelatedOf(
+        storage::Session& s, std::vector<std::string> uuids
+    );
     asio::awaitable<Result<std::vector<ZaakRow>>> GetZaken(storage::Session& s, std::vector<std::string> uuids);
     asio::awaitable<Status> InsertZaak(storage::Session& s, const ZaakRow& row);
     //! Writes a changed zaak if its version is still `row.version` (then raises it); false if another

@@ -35,6 +35,7 @@ DEFAULT_SPECS = str(Path(__file__).resolve().parents[3] / "shared" / "specs" / "
 API_SPECS = {
     "/catalogi/api/v1": "catalogi.yaml",
     "/referentielijsten/api/v1": "referentielijsten.yaml",
+    "/zaken/api/v1": "zaken.yaml",
 }
 
 
