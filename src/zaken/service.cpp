@@ -404,7 +404,174 @@ struct Service::Ctx {
 };
 
 Service::Service(Store& store, const json::SchemaSet& schemas, TypeSource& types)
-    : store_(store), schemas_(schemas), types_(types) {}
+    : store_(store), schemas_(schemas), types_(types) {
+    // The expand paths the OAS allows on GET /zaken.
+    const auto* paths = schemas_.document().as_object().if_contains("paths");
+    const auto* zaken = paths ? paths->as_object().if_contains("/zaken") : nullptr;
+    const auto* get = zaken ? zaken->as_object().if_contains("get") : nullptr;
+    const auto* params = get ? get->as_object().if_contains("parameters") : nullptr;
+    if (params && params->is_array()) {
+        for (const auto& p : params->as_array()) {
+            if (!p.is_object() || Str(p.as_object(), "name") != "expand") continue;
+            const auto* items = p.as_object().at("schema").as_object().if_contains("items");
+            const auto* values = items ? items->as_object().if_contains("enum") : nullptr;
+            if (values && values->is_array()) {
+                for (const auto& v : values->as_array()) expand_choices_.emplace_back(v.as_string());
+            }
+        }
+    }
+}
+
+Result<std::vector<std::string>> Service::ParseExpand(std::string_view value) const {
+    std::vector<std::string> out;
+    std::size_t start = 0;
+    while (start <= value.size()) {
+        auto comma = value.find(',', start);
+        if (comma == std::string_view::npos) comma = value.size();
+        std::string item(value.substr(start, comma - start));
+        start = comma + 1;
+        if (item.empty()) continue;
+        if (std::find(expand_choices_.begin(), expand_choices_.end(), item) == expand_choices_.end()) {
+            return Fail(Rule(
+                "expand",
+                "invalid_choice",
+                fmt::format("Selecteer een geldige keuze. {} is geen beschikbare keuze.", item)
+            ));
+        }
+        out.push_back(item);
+    }
+    return out;
+}
+
+asio::awaitable<Result<bj::value>> Service::ExpandObjects(
+    storage::Session& s,
+    const ZaakRow& zaak,
+    const Kind& kind,
+    std::vector<std::string> rest,
+    const std::string& base,
+    bool single
+) {
+    std::vector<ObjectRow> rows;
+    if (single) {
+        const auto& uuid = kind.id == KindId::kStatus ? zaak.status : zaak.resultaat;
+        if (!uuid) co_return bj::value(nullptr);
+        auto o = co_await store_.GetObject(s, *uuid, false);
+        if (!o) co_return Fail(o.error());
+        if (!*o) co_return bj::value(nullptr);
+        rows.push_back(std::move(**o));
+    } else {
+        std::vector<std::string> one{zaak.uuid};
+        std::vector<std::string> kinds{std::string(kind.name)};
+        auto found = co_await store_.ObjectsOf(s, one, kinds, true);
+        if (!found) co_return Fail(found.error());
+        rows = std::move(*found);
+    }
+    auto rendered = co_await RenderObjects(s, kind, rows, base);
+    if (!rendered) co_return Fail(rendered.error());
+    bj::array out;
+    for (const auto& text : *rendered) {
+        auto v = json::Parse(text);
+        if (!v || !v->is_object()) continue;
+        bj::object obj = std::move(v->as_object());
+        if (!rest.empty()) {
+            // The one type a zaak object refers to (statustype, resultaattype, roltype, eigenschap).
+            bj::object sub;
+            for (const auto& field : rest) {
+                std::string url = Str(obj, field);
+                if (url.empty()) continue;
+                auto t = co_await types_.Find(url, base);
+                if (!t) co_return Fail(t.error());
+                if (*t) {
+                    auto tv = json::Parse(**t);
+                    if (tv) sub[field] = std::move(*tv);
+                }
+            }
+            obj["_expand"] = std::move(sub);
+        }
+        out.push_back(std::move(obj));
+    }
+    if (single) co_return out.empty() ? bj::value(nullptr) : out.front();
+    co_return bj::value(std::move(out));
+}
+
+asio::awaitable<Result<std::string>> Service::Expand(
+    storage::Session& s,
+    std::string rendered,
+    const ZaakRow& row,
+    std::vector<std::string> paths,
+    const std::string& base,
+    const auth::Principal* principal,
+    const std::vector<std::string>& scopes,
+    int depth
+) {
+    if (paths.empty()) co_return rendered;
+    auto parsed = json::Parse(rendered);
+    if (!parsed || !parsed->is_object()) co_return rendered;
+    // first segment -> the rest of each path below it
+    std::map<std::string, std::vector<std::string>> groups;
+    for (const auto& p : paths) {
+        auto dot = p.find('.');
+        auto& rest = groups[p.substr(0, dot)];
+        if (dot != std::string::npos) rest.push_back(p.substr(dot + 1));
+    }
+    bj::object expanded;
+    for (auto& [key, rest] : groups) {
+        if (key == "zaaktype") {
+            auto t = co_await types_.Find(Full(row.zaaktype, base), base);
+            if (!t) co_return Fail(t.error());
+            expanded[key] = *t ? json::Parse(**t).value_or(bj::value(nullptr)) : bj::value(nullptr);
+        } else if (key == "hoofdzaak" || key == "deelzaken") {
+            std::vector<ZaakRow> zaken;
+            if (key == "hoofdzaak") {
+                if (row.hoofdzaak) {
+                    auto h = co_await store_.GetZaak(s, *row.hoofdzaak, false);
+                    if (!h) co_return Fail(h.error());
+                    if (*h) zaken.push_back(std::move(**h));
+                }
+            } else {
+                auto uuids = co_await store_.Deelzaken(s, row.uuid);
+                if (!uuids) co_return Fail(uuids.error());
+                auto found = co_await store_.GetZaken(s, *uuids);
+                if (!found) co_return Fail(found.error());
+                zaken = std::move(*found);
+            }
+            // Only what the caller may see of the related zaken.
+            std::erase_if(zaken, [&](const ZaakRow& z) { return !MayAccess(principal, scopes, z); });
+            auto texts = co_await RenderZaken(s, zaken, base);
+            if (!texts) co_return Fail(texts.error());
+            bj::array items;
+            for (std::size_t i = 0; i < zaken.size(); ++i) {
+                std::string text = (*texts)[i];
+                if (depth < 1) {
+                    auto nested = co_await Expand(s, text, zaken[i], rest, base, principal, scopes, depth + 1);
+                    if (!nested) co_return Fail(nested.error());
+                    text = std::move(*nested);
+                }
+                auto v = json::Parse(text);
+                if (v) items.push_back(std::move(*v));
+            }
+            if (key == "hoofdzaak")
+                expanded[key] = items.empty() ? bj::value(nullptr) : items.front();
+            else
+                expanded[key] = std::move(items);
+        } else {
+            static const std::map<std::string, std::pair<KindId, bool>, std::less<>> kObjects{
+                {"status", {KindId::kStatus, true}},
+                {"resultaat", {KindId::kResultaat, true}},
+                {"rollen", {KindId::kRol, false}},
+                {"eigenschappen", {KindId::kZaakeigenschap, false}},
+                {"zaakinformatieobjecten", {KindId::kZaakinformatieobject, false}},
+                {"zaakobjecten", {KindId::kZaakobject, false}}};
+            auto it = kObjects.find(key);
+            if (it == kObjects.end()) continue;
+            auto v = co_await ExpandObjects(s, row, GetKind(it->second.first), rest, base, it->second.second);
+            if (!v) co_return Fail(v.error());
+            expanded[key] = std::move(*v);
+        }
+    }
+    parsed->as_object()["_expand"] = std::move(expanded);
+    co_return json::Serialize(*parsed);
+}
 
 asio::awaitable<Result<bj::object>> Service::FetchType(
     std::string field, std::string url, std::string base, std::string_view expect_path
@@ -520,6 +687,12 @@ asio::awaitable<Result<http::Response>> Service::Read(const Operation& op, http:
     std::string uuid = Lower(req.PathParam("uuid"));
     if (!IsUuid(uuid)) co_return Fail(Error::NotFound());
     const auth::Principal* principal = req.principal ? &*req.principal : nullptr;
+    std::vector<std::string> expand;
+    if (auto e = req.query.Get("expand"); e && is_zaak) {
+        auto parsed = ParseExpand(*e);
+        if (!parsed) co_return Fail(parsed.error());
+        expand = std::move(*parsed);
+    }
     std::string body;
     auto st = co_await store_.db().Read([&](storage::Session& s) -> asio::awaitable<Status> {
         if (is_zaak) {
@@ -528,6 +701,12 @@ asio::awaitable<Result<http::Response>> Service::Read(const Operation& op, http:
             if (!*z) co_return Fail(Error::NotFound());
             if (!MayAccess(principal, op.scopes, (*z)->first)) co_return Fail(Forbidden());
             body = RenderZaak((*z)->first, (*z)->second, req.base_url);
+            if (!expand.empty()) {
+                auto e =
+                    co_await Expand(s, std::move(body), (*z)->first, expand, req.base_url, principal, op.scopes, 0);
+                if (!e) co_return Fail(e.error());
+                body = std::move(*e);
+            }
             co_return Status{};
         }
         auto o = co_await store_.GetObject(s, uuid, false);
@@ -674,6 +853,7 @@ asio::awaitable<Result<http::Response>> Service::ListZaken(
     q.no_access = !AccessCondition(principal, op.scopes, "z.", q.where);
     AccessCondition(principal, op.scopes, "", tally);
     std::optional<std::string> within;
+    std::vector<std::string> expand;
 
     auto as_text = [](const bj::value& v) -> std::string {
         if (v.is_string()) return std::string(v.as_string());
@@ -747,7 +927,15 @@ asio::awaitable<Result<http::Response>> Service::ListZaken(
             (name == "page" ? page : page_size) = *n;
             continue;
         }
-        if (name == "expand") continue;  // accepted; related resources are linked by URL
+        if (name == "expand") {
+            auto e = ParseExpand(value);
+            if (!e) {
+                errors.push_back(e.error().invalid_params.front());
+                continue;
+            }
+            expand = std::move(*e);
+            continue;
+        }
         if (name == "zaaktype") {
             zaaktype_key = ZaaktypeKey(value);
             q.where.Add("z.zaaktype_key = ?", storage::MakeParams(*zaaktype_key));
@@ -919,6 +1107,13 @@ asio::awaitable<Result<http::Response>> Service::ListZaken(
         if (page > 1 && page > pages) co_return Fail(Error::NotFound("Ongeldige pagina."));
         auto rendered = co_await RenderZaken(s, found->rows, req.base_url);
         if (!rendered) co_return Fail(rendered.error());
+        for (std::size_t i = 0; i < rendered->size() && !expand.empty(); ++i) {
+            auto e = co_await Expand(
+                s, std::move((*rendered)[i]), found->rows[i], expand, req.base_url, principal, op.scopes, 0
+            );
+            if (!e) co_return Fail(e.error());
+            (*rendered)[i] = std::move(*e);
+        }
         body = http::PageBody(req, found->count, page, pages, *rendered);
         co_return Status{};
     });

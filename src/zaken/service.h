@@ -69,6 +69,28 @@ class Service {
     asio::awaitable<Result<std::vector<std::string>>> RenderObjects(
         storage::Session& s, const Kind& kind, const std::vector<ObjectRow>& rows, const std::string& base
     );
+    //! The `expand` parameter (Zaken 1.5): adds `_expand` with the requested related resources to rendered
+    //! zaken. Paths are checked against the OAS enum first (ParseExpand).
+    Result<std::vector<std::string>> ParseExpand(std::string_view value) const;
+    asio::awaitable<Result<std::string>> Expand(
+        storage::Session& s,
+        std::string rendered,
+        const ZaakRow& row,
+        std::vector<std::string> paths,
+        const std::string& base,
+        const auth::Principal* principal,
+        const std::vector<std::string>& scopes,
+        int depth
+    );
+    asio::awaitable<Result<boost::json::value>> ExpandObjects(
+        storage::Session& s,
+        const ZaakRow& zaak,
+        const Kind& kind,
+        std::vector<std::string> rest,
+        const std::string& base,
+        bool single
+    );
+    std::vector<std::string> expand_choices_;
     //! A Catalogi resource by URL: bad-url / invalid-resource errors on `field` as the standard names them.
     asio::awaitable<Result<boost::json::object>> FetchType(
         std::string field, std::string url, std::string base, std::string_view expect_path
