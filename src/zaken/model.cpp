@@ -1,5 +1,7 @@
 #include "zaken/model.h"
 
+#include <algorithm>
+
 #include <fmt/format.h>
 
 namespace thorbecke::zaken {
@@ -8,6 +10,32 @@ namespace {
 
 using K = KindId;
 using F = ChildFilter;
+
+std::vector<Filter> NotitieFilters() {
+    std::vector<Filter> out{{"gerelateerdAan", F::kZaak}};
+    for (std::string_view p :
+         {"aangemaaktDoor",
+          "aangemaaktDoor__icontains",
+          "aanmaakdatum",
+          "aanmaakdatum__gt",
+          "aanmaakdatum__gte",
+          "aanmaakdatum__lt",
+          "aanmaakdatum__lte",
+          "notitieType",
+          "onderwerp",
+          "onderwerp__icontains",
+          "status",
+          "tekst",
+          "tekst__icontains",
+          "wijzigingsdatum",
+          "wijzigingsdatum__gt",
+          "wijzigingsdatum__gte",
+          "wijzigingsdatum__lt",
+          "wijzigingsdatum__lte"}) {
+        out.push_back({p, F::kKey});
+    }
+    return out;
+}
 
 std::vector<Kind> MakeKinds() {
     std::vector<Filter> rol_filters{{"zaak", F::kZaak}, {"roltype", F::kRef}, {"betrokkeneType", F::kAttr}};
@@ -124,6 +152,40 @@ std::vector<Kind> MakeKinds() {
             "besluit",
             "",
             {}},
+        Kind{
+            K::kSubstatus,
+            "substatus",
+            "substatussen",
+            "SubStatus",
+            "SubStatusRequest",
+            "",
+            false,
+            true,
+            "status",
+            "tijdstip",
+            {{"zaak", F::kZaak},
+             {"status", F::kRef},
+             {"doelgroep", F::kKey},
+             {"tijdstip__gt", F::kKey},
+             {"tijdstip__gte", F::kKey},
+             {"tijdstip__lt", F::kKey},
+             {"tijdstip__lte", F::kKey}},
+            "zaak",
+            {"doelgroep", "tijdstip"}},
+        Kind{
+            K::kZaaknotitie,
+            "zaaknotitie",
+            "zaaknotities",
+            "ZaakNotitie",
+            "ZaakNotitieRequest",
+            "PatchedZaakNotitieRequest",
+            false,
+            true,
+            "",
+            "",
+            NotitieFilters(),
+            "gerelateerdAan",
+            {"aangemaaktDoor", "aanmaakdatum", "notitieType", "onderwerp", "status", "tekst", "wijzigingsdatum"}},
     };
 }
 
@@ -148,6 +210,30 @@ std::vector<std::string_view> RolKeyParams() {
         "betrokkeneIdentificatie__medewerker__identificatie",
         "betrokkeneIdentificatie__organisatorischeEenheid__identificatie",
     };
+}
+
+std::vector<std::string> SecurityScopes(const boost::json::object& operation) {
+    std::vector<std::string> out;
+    auto* security = operation.if_contains("security");
+    if (!security || !security->is_array()) return out;
+    for (const auto& req : security->as_array()) {
+        auto* claims = req.is_object() ? req.as_object().if_contains("JWT-Claims") : nullptr;
+        if (!claims || !claims->is_array()) continue;
+        for (const auto& c : claims->as_array()) {
+            std::string current;
+            for (char ch : std::string(c.as_string()) + "|") {
+                if (ch == '(' || ch == ')' || ch == ' ') continue;
+                if (ch == '|' || ch == '&') {
+                    if (!current.empty() && std::find(out.begin(), out.end(), current) == out.end())
+                        out.push_back(current);
+                    current.clear();
+                } else {
+                    current += ch;
+                }
+            }
+        }
+    }
+    return out;
 }
 
 const std::vector<Kind>& Kinds() {

@@ -6,6 +6,8 @@
 #include <string_view>
 #include <vector>
 
+#include <boost/json/object.hpp>
+
 namespace thorbecke::zaken {
 
 enum class KindId {
@@ -20,6 +22,8 @@ enum class KindId {
     kZaakcontactmoment,
     kZaakverzoek,
     kZaakbesluit,
+    kSubstatus,  // Open Zaak's experimental endpoints, part of the OAS this platform serves
+    kZaaknotitie,
 };
 
 //! How a list parameter of a child resource filters.
@@ -48,6 +52,8 @@ struct Kind {
     std::string_view ref_field;     // request field stored in the `ref` column
     std::string_view attr_field;    // request field stored in the `attr` column
     std::vector<Filter> filters;
+    std::string_view zaak_field = "zaak";        // the request field that names the zaak
+    std::vector<std::string_view> key_fields{};  // fields stored as search keys (kKey filters)
 };
 
 const std::vector<Kind>& Kinds();
@@ -58,6 +64,11 @@ inline constexpr std::string_view kComponent = "zrc";
 
 //! Path of an object below the API root: "/zaken/api/v1/statussen/<uuid>", nested ones under their zaak.
 std::string ObjectPath(const Kind& kind, std::string_view zaak_uuid, std::string_view uuid);
+
+//! The scopes an OAS operation's `security` names: "(zaken.bijwerken | zaken.geforceerd-bijwerken)" gives
+//! both. Combined requirements ("a & (b | c)") of composite endpoints are checked step by step, each step
+//! with the scopes of its own resource; here they give every scope named.
+std::vector<std::string> SecurityScopes(const boost::json::object& operation);
 
 //! The rol fields (betrokkeneIdentificatie by betrokkeneType, ...) that `rollen` and `zaken` lists filter on.
 std::vector<std::string_view> RolKeyParams();

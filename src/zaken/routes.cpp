@@ -1,5 +1,6 @@
 #include "zaken/routes.h"
 
+#include <map>
 #include <memory>
 
 #include <fmt/format.h>
@@ -19,31 +20,6 @@ namespace {
 using http::Access;
 using http::Method;
 using http::Response;
-
-//! "(zaken.bijwerken | zaken.geforceerd-bijwerken)" -> both scopes.
-std::vector<std::string> ParseScopes(const bj::object& operation) {
-    std::vector<std::string> out;
-    auto* security = operation.if_contains("security");
-    if (!security || !security->is_array()) return out;
-    for (const auto& req : security->as_array()) {
-        auto* claims = req.is_object() ? req.as_object().if_contains("JWT-Claims") : nullptr;
-        if (!claims || !claims->is_array()) continue;
-        for (const auto& c : claims->as_array()) {
-            std::string text(c.as_string());
-            std::string current;
-            for (char ch : text + "|") {
-                if (ch == '(' || ch == ')' || ch == ' ') continue;
-                if (ch == '|') {
-                    if (!current.empty()) out.push_back(current);
-                    current.clear();
-                } else {
-                    current += ch;
-                }
-            }
-        }
-    }
-    return out;
-}
 
 Access ScopeAccess(const std::vector<std::string>& scopes) {
     std::vector<auth::Grant> grants;
@@ -118,7 +94,7 @@ void RegisterRoutes(http::Router& router, Service& service, const json::SchemaSe
             auto method = MethodOf(method_name);
             if (!method || !operation.is_object()) continue;
             auto op = std::make_shared<Operation>();
-            op->scopes = ParseScopes(operation.as_object());
+            op->scopes = SecurityScopes(operation.as_object());
             std::string route = std::string(kApiRoot) + std::string(path);
             Access access = ScopeAccess(op->scopes);
             if (path == "/zaken/_zoek" && *method == Method::kPost) {
@@ -127,6 +103,34 @@ void RegisterRoutes(http::Router& router, Service& service, const json::SchemaSe
                 router.Add(*method, route, access, [svc, op](http::Request& req) -> asio::awaitable<Result<Response>> {
                     co_return co_await svc->Search(*op, req);
                 });
+                continue;
+            }
+            if (path == "/reserveer_zaaknummer" || path == "/zaaknummer_reserveren") {
+                op->kind = &GetKind(KindId::kZaak);
+                op->action = Action::kCreate;
+                router.Add(*method, route, access, [svc, op](http::Request& req) -> asio::awaitable<Result<Response>> {
+                    co_return co_await svc->Reserve(*op, req);
+                });
+                continue;
+            }
+            static const std::map<std::string_view, Service::Composite> kComposites{
+                {"/zaak_registreren", Service::Composite::kRegistreren},
+                {"/zaak_bijwerken/{uuid}", Service::Composite::kBijwerken},
+                {"/zaak_opschorten/{uuid}", Service::Composite::kOpschorten},
+                {"/zaak_verlengen/{uuid}", Service::Composite::kVerlengen},
+                {"/zaak_afsluiten/{uuid}", Service::Composite::kAfsluiten}};
+            if (auto c = kComposites.find(path); c != kComposites.end()) {
+                op->kind = &GetKind(KindId::kZaak);
+                op->action = Action::kCreate;
+                Service::Composite which = c->second;
+                router.Add(
+                    *method,
+                    route,
+                    access,
+                    [svc, op, which](http::Request& req) -> asio::awaitable<Result<Response>> {
+                        co_return co_await svc->RunComposite(*op, req, which);
+                    }
+                );
                 continue;
             }
             if (path.starts_with("/zaken/{zaak_uuid}/audittrail")) {

@@ -782,12 +782,27 @@ asio::awaitable<Result<http::Response>> Service::List(const Operation& op, http:
             case ChildFilter::kAttr:
                 where.Add("o.attr = ?", storage::MakeParams(value));
                 break;
-            case ChildFilter::kKey:
+            case ChildFilter::kKey: {
+                static const std::vector<std::pair<std::string_view, std::string_view>> kSuffixes{
+                    {"__icontains", "LOWER(k.value) LIKE ?"},
+                    {"__gte", "k.value >= ?"},
+                    {"__gt", "k.value > ?"},
+                    {"__lte", "k.value <= ?"},
+                    {"__lt", "k.value < ?"}};
+                std::string key = name, compare = "k.value = ?", operand = value;
+                for (const auto& [suffix, sql] : kSuffixes) {
+                    if (!std::string_view(name).ends_with(suffix)) continue;
+                    key = name.substr(0, name.size() - suffix.size());
+                    compare = sql;
+                    if (suffix == "__icontains") operand = "%" + Lower(value) + "%";
+                    break;
+                }
                 where.Add(
-                    "o.uuid IN (SELECT k.object FROM zaken_key k WHERE k.name = ? AND k.value = ?)",
-                    storage::MakeParams(name, value)
+                    "o.uuid IN (SELECT k.object FROM zaken_key k WHERE k.name = ? AND " + compare + ")",
+                    storage::MakeParams(key, operand)
                 );
                 break;
+            }
             case ChildFilter::kLaatstGezet:
                 if (value == "true" || value == "True" || value == "1")
                     where.Add("z.status = o.uuid");
@@ -803,7 +818,8 @@ asio::awaitable<Result<http::Response>> Service::List(const Operation& op, http:
     auto st = co_await store_.db().Read([&](storage::Session& s) -> asio::awaitable<Status> {
         ObjectPage found;
         if (!nothing) {
-            auto r = co_await store_.ListObjects(s, std::string(kind.name), where, page, page_size);
+            std::string kind_name(kind.name);
+            auto r = co_await store_.ListObjects(s, kind_name, where, page, page_size);
             if (!r) co_return Fail(r.error());
             found = std::move(*r);
         }
@@ -1206,6 +1222,76 @@ asio::awaitable<Status> Service::WriteAudit(Ctx& ctx, storage::Session& s, std::
     co_return co_await store_.InsertAudit(s, uuid, zaak_uuid, json::Serialize(entry));
 }
 
+asio::awaitable<Status> Service::WriteIn(storage::Session& s, Ctx& ctx, const std::string& target) {
+    const Kind& kind = *ctx.op.kind;
+    bool is_zaak = kind.id == KindId::kZaak;
+    bool partial = ctx.partial;
+    http::Request& req = ctx.req;
+    // Every attempt starts from the request: a retried transaction sees fresh state.
+    ctx.zaak.reset();
+    ctx.zaak_before.reset();
+    ctx.object.reset();
+    ctx.object_before.reset();
+    ctx.keys.clear();
+    ctx.input = ctx.body;
+    if (is_zaak) {
+        if (!ctx.create) {
+            auto z = co_await store_.GetZaak(s, target, true);
+            if (!z) co_return Fail(z.error());
+            if (!*z) co_return Fail(Error::NotFound());
+            ctx.zaak_before = **z;
+            if (partial) {
+                auto stored = json::Parse((*z)->doc);
+                if (!stored) co_return Fail(stored.error());
+                bj::object merged = std::move(stored->as_object());
+                for (const auto& kv : ctx.body) merged[kv.key()] = kv.value();
+                ctx.input = std::move(merged);
+            }
+        }
+        auto prepared = co_await PrepareZaak(ctx, s);
+        if (!prepared) co_return prepared;
+    } else {
+        if (!ctx.create) {
+            auto o = co_await store_.GetObject(s, target, true);
+            if (!o) co_return Fail(o.error());
+            if (!*o || (*o)->kind != kind.name) co_return Fail(Error::NotFound());
+            if (kind.nested && Lower(req.PathParam("zaak_uuid")) != (*o)->zaak) co_return Fail(Error::NotFound());
+            ctx.object_before = **o;
+            if (partial) {
+                auto stored = json::Parse((*o)->doc);
+                if (!stored) co_return Fail(stored.error());
+                bj::object merged = std::move(stored->as_object());
+                for (const auto& kv : ctx.body) merged[kv.key()] = kv.value();
+                ctx.input = std::move(merged);
+            }
+        }
+        auto prepared = co_await PrepareObject(ctx, s);
+        if (!prepared) co_return prepared;
+    }
+    std::string_view actie = ctx.create ? "create" : (partial ? "partial_update" : "update");
+    co_return co_await WriteAudit(ctx, s, actie, ctx.create ? 201 : 200);
+}
+
+asio::awaitable<Result<std::string>> Service::RenderWritten(storage::Session& s, Ctx& ctx) {
+    const Kind& kind = *ctx.op.kind;
+    if (kind.id == KindId::kZaak) {
+        auto z = co_await store_.GetZaak(s, ctx.zaak->uuid, false);
+        if (!z) co_return Fail(z.error());
+        if (!*z) co_return Fail(Error::NotFound());
+        std::vector<ZaakRow> one(1, std::move(**z));
+        auto r = co_await RenderZaken(s, one, ctx.base);
+        if (!r) co_return Fail(r.error());
+        co_return std::move(r->front());
+    }
+    auto o = co_await store_.GetObject(s, ctx.uuid, false);
+    if (!o) co_return Fail(o.error());
+    if (!*o) co_return Fail(Error::NotFound());
+    std::vector<ObjectRow> one(1, std::move(**o));
+    auto r = co_await RenderObjects(s, kind, one, ctx.base);
+    if (!r) co_return Fail(r.error());
+    co_return std::move(r->front());
+}
+
 asio::awaitable<Result<http::Response>> Service::Write(const Operation& op, http::Request& req) {
     const Kind& kind = *op.kind;
     bool is_zaak = kind.id == KindId::kZaak;
@@ -1231,71 +1317,15 @@ asio::awaitable<Result<http::Response>> Service::Write(const Operation& op, http
     if (!ctx.create && !IsUuid(target)) co_return Fail(Error::NotFound());
 
     auto st = co_await store_.db().Transaction([&](storage::Session& s) -> asio::awaitable<Status> {
-        // Every attempt starts from the request: a retried transaction sees fresh state.
-        ctx.zaak.reset();
-        ctx.zaak_before.reset();
-        ctx.object.reset();
-        ctx.object_before.reset();
-        ctx.keys.clear();
-        ctx.input = ctx.body;
-        if (is_zaak) {
-            if (!ctx.create) {
-                auto z = co_await store_.GetZaak(s, target, true);
-                if (!z) co_return Fail(z.error());
-                if (!*z) co_return Fail(Error::NotFound());
-                ctx.zaak_before = **z;
-                if (partial) {
-                    auto stored = json::Parse((*z)->doc);
-                    if (!stored) co_return Fail(stored.error());
-                    bj::object merged = std::move(stored->as_object());
-                    for (const auto& kv : ctx.body) merged[kv.key()] = kv.value();
-                    ctx.input = std::move(merged);
-                }
-            }
-            auto prepared = co_await PrepareZaak(ctx, s);
-            if (!prepared) co_return prepared;
-        } else {
-            if (!ctx.create) {
-                auto o = co_await store_.GetObject(s, target, true);
-                if (!o) co_return Fail(o.error());
-                if (!*o || (*o)->kind != kind.name) co_return Fail(Error::NotFound());
-                if (kind.nested && Lower(req.PathParam("zaak_uuid")) != (*o)->zaak) co_return Fail(Error::NotFound());
-                ctx.object_before = **o;
-                if (partial) {
-                    auto stored = json::Parse((*o)->doc);
-                    if (!stored) co_return Fail(stored.error());
-                    bj::object merged = std::move(stored->as_object());
-                    for (const auto& kv : ctx.body) merged[kv.key()] = kv.value();
-                    ctx.input = std::move(merged);
-                }
-            }
-            auto prepared = co_await PrepareObject(ctx, s);
-            if (!prepared) co_return prepared;
-        }
-        std::string_view actie = ctx.create ? "create" : (partial ? "partial_update" : "update");
-        co_return co_await WriteAudit(ctx, s, actie, ctx.create ? 201 : 200);
+        co_return co_await WriteIn(s, ctx, target);
     });
     if (!st) co_return Fail(st.error());
 
     std::string body;
     auto rd = co_await store_.db().Read([&](storage::Session& s) -> asio::awaitable<Status> {
-        if (is_zaak) {
-            auto z = co_await store_.GetZaak(s, ctx.zaak->uuid, false);
-            if (!z) co_return Fail(z.error());
-            if (!*z) co_return Fail(Error::NotFound());
-            std::vector<ZaakRow> one(1, std::move(**z));
-            auto r = co_await RenderZaken(s, one, req.base_url);
-            if (!r) co_return Fail(r.error());
-            body = std::move(r->front());
-        } else {
-            auto o = co_await store_.GetObject(s, ctx.uuid, false);
-            if (!o) co_return Fail(o.error());
-            if (!*o) co_return Fail(Error::NotFound());
-            std::vector<ObjectRow> one(1, std::move(**o));
-            auto r = co_await RenderObjects(s, kind, one, req.base_url);
-            if (!r) co_return Fail(r.error());
-            body = std::move(r->front());
-        }
+        auto r = co_await RenderWritten(s, ctx);
+        if (!r) co_return Fail(r.error());
+        body = std::move(*r);
         co_return Status{};
     });
     if (!rd) co_return Fail(rd.error());
@@ -1438,18 +1468,13 @@ asio::awaitable<Status> Service::PrepareZaak(Ctx& ctx, storage::Session& s) {
                     "Deze identificatie bestaat al voor deze bronorganisatie."
                 ));
             }
+            // A reserved zaaknummer goes to the zaak that names it.
+            auto released = co_await store_.ReleaseReservation(s, row.bronorganisatie, ident);
+            if (!released) co_return released;
         } else {
-            std::string year =
-                DatePart(Str(in, "registratiedatum").empty() ? NowIso() : Str(in, "registratiedatum")).substr(0, 4);
-            std::string prefix = fmt::format("ZAAK-{}-", year);
-            for (int attempt = 0; attempt < 1000 && ident.empty(); ++attempt) {
-                auto n = co_await store_.NextNumber(s, fmt::format("zaak:{}:{}", row.bronorganisatie, year));
-                if (!n) co_return Fail(n.error());
-                std::string candidate = NextIdentificatie(prefix, *n);
-                auto taken = co_await store_.IdentificatieTaken(s, row.bronorganisatie, candidate);
-                if (!taken) co_return Fail(taken.error());
-                if (!*taken) ident = candidate;
-            }
+            auto generated = co_await GenerateIdentificatie(s, row.bronorganisatie, Str(in, "registratiedatum"));
+            if (!generated) co_return Fail(generated.error());
+            ident = *generated;
         }
         row.identificatie = ident;
         in["identificatie"] = ident;
@@ -1670,16 +1695,18 @@ asio::awaitable<Status> Service::PrepareObject(Ctx& ctx, storage::Session& s) {
             }
         }
     } else {
-        std::string url = Str(in, "zaak");
+        std::string url = Str(in, kind.zaak_field);
         auto uuid = UuidAfter(url, kZakenPath);
         if (!uuid || url.empty() || url.front() != json::kBaseMarkerChar) {
-            co_return Fail(Rule("zaak", "no_match", "Ongeldige hyperlink - Onjuiste URL-match."));
+            co_return Fail(Rule(std::string(kind.zaak_field), "no_match", "Ongeldige hyperlink - Onjuiste URL-match."));
         }
         zaak_uuid = *uuid;
     }
     if (ctx.object_before) {
         if (zaak_uuid != ctx.object_before->zaak) {
-            co_return Fail(Rule("zaak", "wijzigen-niet-toegelaten", "Dit veld mag niet gewijzigd worden."));
+            co_return Fail(
+                Rule(std::string(kind.zaak_field), "wijzigen-niet-toegelaten", "Dit veld mag niet gewijzigd worden.")
+            );
         }
         if (!kind.ref_field.empty() && kind.id == KindId::kZaakinformatieobject &&
             Str(in, kind.ref_field) != ctx.object_before->ref) {
@@ -1692,7 +1719,9 @@ asio::awaitable<Status> Service::PrepareObject(Ctx& ctx, storage::Session& s) {
     if (!found) co_return Fail(found.error());
     if (!*found) {
         if (kind.nested) co_return Fail(Error::NotFound());
-        co_return Fail(Rule("zaak", "does_not_exist", "Ongeldige hyperlink - Object bestaat niet."));
+        co_return Fail(
+            Rule(std::string(kind.zaak_field), "does_not_exist", "Ongeldige hyperlink - Object bestaat niet.")
+        );
     }
     ctx.zaak_before = **found;
     ctx.zaak = **found;
@@ -1725,7 +1754,8 @@ asio::awaitable<Status> Service::PrepareObject(Ctx& ctx, storage::Session& s) {
                 fmt::format("De referentie hoort niet bij het zaaktype van de zaak ({}).", kind.ref_field)
             ));
         }
-        co_return co_await FetchType(std::string(kind.ref_field), url, base, "/catalogi/api/v1/");
+        std::string field(kind.ref_field);
+        co_return co_await FetchType(field, url, base, "/catalogi/api/v1/");
     };
 
     switch (kind.id) {
@@ -1842,8 +1872,47 @@ asio::awaitable<Status> Service::PrepareObject(Ctx& ctx, storage::Session& s) {
             }
             break;
         }
+        case KindId::kSubstatus: {
+            // The status must be one of this zaak's.
+            auto status_uuid = UuidAfter(Str(in, "status"), "/zaken/api/v1/statussen/");
+            if (in.contains("status") && !in.at("status").is_null() && !Str(in, "status").empty()) {
+                bool ok = false;
+                if (status_uuid) {
+                    auto st = co_await store_.GetObject(s, *status_uuid, false);
+                    if (!st) co_return Fail(st.error());
+                    ok = *st && (*st)->kind == "status" && (*st)->zaak == zaak_uuid;
+                }
+                if (!ok) {
+                    co_return Fail(Rule("status", "invalid-status", "De status hoort niet bij de zaak."));
+                }
+            }
+            if (Str(in, "tijdstip").empty()) in["tijdstip"] = NowIso();
+            break;
+        }
+        case KindId::kZaaknotitie: {
+            std::string created;
+            if (ctx.object_before) {
+                if (auto d = json::Parse(ctx.object_before->doc); d && d->is_object())
+                    created = Str(d->as_object(), "aanmaakdatum");
+            }
+            computed["aanmaakdatum"] = created.empty() ? NowIso() : created;
+            computed["wijzigingsdatum"] = NowIso();
+            // Absent choices take the reference implementation's defaults (the enums have no blank).
+            if (Str(in, "status").empty()) in["status"] = "concept";
+            if (Str(in, "notitieType").empty()) in["notitieType"] = "intern";
+            break;
+        }
         default:
             break;
+    }
+    if (!kind.key_fields.empty()) {
+        ctx.keys.clear();
+        for (auto field : kind.key_fields) {
+            auto it = computed.find(std::string(field));
+            std::string v =
+                it != computed.end() && it->second.is_string() ? std::string(it->second.as_string()) : Str(in, field);
+            if (!v.empty()) ctx.keys.emplace_back(std::string(field), v);
+        }
     }
 
     row.ref = kind.ref_field.empty() ? std::string() : Str(in, kind.ref_field);
@@ -1915,6 +1984,247 @@ asio::awaitable<Result<http::Response>> Service::Remove(const Operation& op, htt
     });
     if (!st) co_return Fail(st.error());
     co_return http::Response::NoContent();
+}
+
+// ---- Zaaknummers and composite actions (experimental endpoints of the OAS) -------------------------------------
+
+asio::awaitable<Result<std::string>> Service::GenerateIdentificatie(
+    storage::Session& s, std::string bronorganisatie, std::string registratiedatum
+) {
+    std::string year = DatePart(registratiedatum.empty() ? NowIso() : registratiedatum).substr(0, 4);
+    std::string prefix = fmt::format("ZAAK-{}-", year);
+    for (int attempt = 0; attempt < 1000; ++attempt) {
+        std::string sequence = fmt::format("zaak:{}:{}", bronorganisatie, year);
+        auto n = co_await store_.NextNumber(s, sequence);
+        if (!n) co_return Fail(n.error());
+        std::string candidate = NextIdentificatie(prefix, *n);
+        auto taken = co_await store_.IdentificatieTaken(s, bronorganisatie, candidate);
+        if (!taken) co_return Fail(taken.error());
+        auto reserved = co_await store_.IdentificatieReserved(s, bronorganisatie, candidate);
+        if (!reserved) co_return Fail(reserved.error());
+        if (!*taken && !*reserved) co_return candidate;
+    }
+    co_return Fail(Error::Internal("no free zaak identificatie found"));
+}
+
+std::vector<std::string> Service::ScopesFor(const Kind& kind, Action action) const {
+    std::string path =
+        kind.nested ? fmt::format("/zaken/{{zaak_uuid}}/{}", kind.collection) : fmt::format("/{}", kind.collection);
+    std::string_view method = "get";
+    switch (action) {
+        case Action::kList:
+            break;
+        case Action::kRead:
+            path += "/{uuid}";
+            break;
+        case Action::kCreate:
+            method = "post";
+            break;
+        case Action::kUpdate:
+            path += "/{uuid}";
+            method = "put";
+            break;
+        case Action::kPartialUpdate:
+            path += "/{uuid}";
+            method = "patch";
+            break;
+        case Action::kDelete:
+            path += "/{uuid}";
+            method = "delete";
+            break;
+    }
+    const auto* paths = schemas_.document().as_object().if_contains("paths");
+    const auto* item = paths ? paths->as_object().if_contains(path) : nullptr;
+    const auto* op = item ? item->as_object().if_contains(method) : nullptr;
+    return op && op->is_object() ? SecurityScopes(op->as_object()) : std::vector<std::string>{};
+}
+
+asio::awaitable<Result<http::Response>> Service::Reserve(const Operation& op, http::Request& req) {
+    auto parsed = json::Parse(req.body);
+    if (!parsed) co_return Fail(parsed.error());
+    if (!parsed->is_object()) co_return Fail(Rule("nonFieldErrors", "invalid", "Verwachtte een JSON-object."));
+    auto errors = schemas_.Validate("ReserveZaakIdentificatieRequest", *parsed, false);
+    if (!errors.empty()) co_return Fail(Error::Validation(std::move(errors)));
+    const auto& in = parsed->as_object();
+    std::string bron = Str(in, "bronorganisatie");
+    if (!IsValidRsin(bron)) co_return Fail(Rule("bronorganisatie", "invalid", "Onjuist RSIN-nummer (elfproef)."));
+    auto* aantal_value = in.if_contains("aantal");
+    std::int64_t aantal = aantal_value && aantal_value->is_int64() ? aantal_value->as_int64() : 1;
+    if (aantal < 1 || aantal > 100) {
+        co_return Fail(Rule("aantal", "invalid", "Het aantal moet tussen 1 en 100 liggen."));
+    }
+    // Reserving is creating: the caller needs zaken.aanmaken (for some zaaktype).
+    auto allowed = Allowed(req.principal ? &*req.principal : nullptr, op.scopes);
+    if (allowed && allowed->empty()) co_return Fail(Forbidden());
+    std::vector<std::string> numbers;
+    auto st = co_await store_.db().Transaction([&](storage::Session& s) -> asio::awaitable<Status> {
+        numbers.clear();
+        for (std::int64_t i = 0; i < aantal; ++i) {
+            auto n = co_await GenerateIdentificatie(s, bron, "");
+            if (!n) co_return Fail(n.error());
+            auto r = co_await store_.Reserve(s, bron, *n);
+            if (!r) co_return r;
+            numbers.push_back(*n);
+        }
+        co_return Status{};
+    });
+    if (!st) co_return Fail(st.error());
+    std::string body;
+    if (aantal_value) {
+        body = "[";
+        for (std::size_t i = 0; i < numbers.size(); ++i) {
+            if (i) body += ',';
+            body += "{\"zaaknummer\":" + json::Quote(numbers[i]) + "}";
+        }
+        body += "]";
+    } else {
+        body = "{\"zaaknummer\":" + json::Quote(numbers.front()) + "}";
+    }
+    co_return JsonResponse(201, std::move(body), false);
+}
+
+asio::awaitable<Result<http::Response>> Service::RunComposite(
+    const Operation& /*op: the route's scopes; each step checks its own*/, http::Request& req, Composite which
+) {
+    auto crs = CheckCrs(req, true);
+    if (!crs) co_return Fail(crs.error());
+    auto parsed = json::Parse(req.body);
+    if (!parsed) co_return Fail(parsed.error());
+    if (!parsed->is_object()) co_return Fail(Rule("nonFieldErrors", "invalid", "Verwachtte een JSON-object."));
+    static const std::map<Composite, std::string_view> kSchemas{
+        {Composite::kRegistreren, "ZaakRegistrerenRequest"},
+        {Composite::kBijwerken, "ZaakBijwerkenRequest"},
+        {Composite::kOpschorten, "ZaakOpschortenRequest"},
+        {Composite::kVerlengen, "ZaakVerlengenRequest"},
+        {Composite::kAfsluiten, "ZaakAfsluitenRequest"}};
+    auto errors = schemas_.Validate(kSchemas.at(which), *parsed, false);
+    if (!errors.empty()) co_return Fail(Error::Validation(std::move(errors)));
+    ToStored(*parsed, req.base_url);
+    const bj::object& in = parsed->as_object();
+    std::string target;
+    if (which != Composite::kRegistreren) {
+        target = Lower(req.PathParam("uuid"));
+        if (!IsUuid(target)) co_return Fail(Error::NotFound());
+    }
+
+    // The steps, in the order the writes happen; each with the scopes of its own endpoint.
+    struct Step {
+        std::string key;
+        int index;  // position in a list, or -1
+        Operation op;
+        bj::object body;
+    };
+    std::vector<Step> steps;
+    auto add = [&](std::string key, int index, KindId kind, Action action, bj::object body) {
+        const Kind& k = GetKind(kind);
+        steps.push_back(Step{std::move(key), index, Operation{&k, action, ScopesFor(k, action)}, std::move(body)});
+    };
+    auto obj = [&](std::string_view key) {
+        auto* v = in.if_contains(key);
+        return v && v->is_object() ? v->as_object() : bj::object();
+    };
+    auto list = [&](std::string_view key, KindId kind) {
+        auto* v = in.if_contains(key);
+        if (!v || !v->is_array()) return;
+        for (std::size_t i = 0; i < v->as_array().size(); ++i) {
+            const auto& item = v->as_array()[i];
+            add(std::string(key),
+                static_cast<int>(i),
+                kind,
+                Action::kCreate,
+                item.is_object() ? item.as_object() : bj::object());
+        }
+    };
+    if (which == Composite::kRegistreren) {
+        add("zaak", -1, KindId::kZaak, Action::kCreate, obj("zaak"));
+        list("rollen", KindId::kRol);
+        list("zaakinformatieobjecten", KindId::kZaakinformatieobject);
+        list("zaakobjecten", KindId::kZaakobject);
+    } else {
+        if (in.contains("zaak")) add("zaak", -1, KindId::kZaak, Action::kPartialUpdate, obj("zaak"));
+        if (which == Composite::kBijwerken) list("rollen", KindId::kRol);
+        if (which == Composite::kAfsluiten) add("resultaat", -1, KindId::kResultaat, Action::kCreate, obj("resultaat"));
+    }
+    add("status", -1, KindId::kStatus, Action::kCreate, obj("status"));
+
+    std::vector<std::unique_ptr<Ctx>> done;
+    auto st = co_await store_.db().Transaction([&](storage::Session& s) -> asio::awaitable<Status> {
+        done.clear();
+        std::string zaak_uuid = target;
+        for (auto& step : steps) {
+            auto ctx = std::make_unique<Ctx>(Ctx{step.op, req, req.base_url});
+            ctx->principal = req.principal ? &*req.principal : nullptr;
+            ctx->create = step.op.action == Action::kCreate;
+            ctx->partial = step.op.action == Action::kPartialUpdate;
+            ctx->body = step.body;
+            bool is_zaak = step.op.kind->id == KindId::kZaak;
+            if (!is_zaak) {
+                ctx->body["zaak"] = std::string(1, json::kBaseMarkerChar) + std::string(kZakenPath) + zaak_uuid;
+            }
+            // Named first: GCC 12 mishandles temporaries inside co_await expressions.
+            std::string step_target = is_zaak ? zaak_uuid : std::string();
+            auto r = co_await WriteIn(s, *ctx, step_target);
+            if (!r) {
+                // Name the field within the composite request ("rollen.0.roltype").
+                Error e = r.error();
+                std::string prefix = step.index < 0 ? step.key : fmt::format("{}.{}", step.key, step.index);
+                for (auto& p : e.invalid_params) p.name = prefix + "." + p.name;
+                co_return Fail(std::move(e));
+            }
+            if (is_zaak) zaak_uuid = ctx->zaak->uuid;
+            done.push_back(std::move(ctx));
+        }
+        co_return Status{};
+    });
+    if (!st) co_return Fail(st.error());
+
+    std::string body;
+    auto rd = co_await store_.db().Read([&](storage::Session& s) -> asio::awaitable<Status> {
+        std::map<std::string, std::vector<std::string>> lists;
+        std::map<std::string, std::string> singles;
+        for (std::size_t i = 0; i < done.size(); ++i) {
+            auto r = co_await RenderWritten(s, *done[i]);
+            if (!r) co_return Fail(r.error());
+            if (steps[i].index < 0)
+                singles[steps[i].key] = std::move(*r);
+            else
+                lists[steps[i].key].push_back(std::move(*r));
+        }
+        // A zaak that was not changed is still shown.
+        if (!singles.contains("zaak") && !target.empty()) {
+            auto z = co_await store_.GetZaakWithRelated(s, target);
+            if (!z) co_return Fail(z.error());
+            if (*z) singles["zaak"] = RenderZaak((*z)->first, (*z)->second, req.base_url);
+        }
+        body = "{";
+        bool first = true;
+        auto key = [&](std::string_view k) {
+            if (!first) body += ',';
+            first = false;
+            json::AppendString(body, k);
+            body += ':';
+        };
+        for (const auto& [k, v] : singles) {
+            key(k);
+            body += v;
+        }
+        for (std::string_view k : {"rollen", "zaakinformatieobjecten", "zaakobjecten"}) {
+            bool wanted = which == Composite::kRegistreren || (which == Composite::kBijwerken && k == "rollen");
+            if (!wanted) continue;
+            key(k);
+            body += '[';
+            const auto& items = lists[std::string(k)];
+            for (std::size_t i = 0; i < items.size(); ++i) {
+                if (i) body += ',';
+                body += items[i];
+            }
+            body += ']';
+        }
+        body += "}";
+        co_return Status{};
+    });
+    if (!rd) co_return Fail(rd.error());
+    co_return JsonResponse(which == Composite::kRegistreren ? 201 : 200, std::move(body), true);
 }
 
 }  // namespace thorbecke::zaken

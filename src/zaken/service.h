@@ -45,9 +45,16 @@ class Service {
     asio::awaitable<Result<http::Response>> Search(const Operation& op, http::Request& req);
     //! GET /zaken/{zaak_uuid}/audittrail[/{uuid}]
     asio::awaitable<Result<http::Response>> Audit(const Operation& op, http::Request& req, bool one);
+    //! POST /zaaknummer_reserveren and /reserveer_zaaknummer
+    asio::awaitable<Result<http::Response>> Reserve(const Operation& op, http::Request& req);
+    //! The experimental composite endpoints: several writes in one transaction.
+    enum class Composite { kRegistreren, kBijwerken, kOpschorten, kVerlengen, kAfsluiten };
+    asio::awaitable<Result<http::Response>> RunComposite(const Operation& op, http::Request& req, Composite which);
 
   private:
     struct Ctx;
+    //! The scopes the OAS names for an operation on a resource (a composite's steps need those of each).
+    std::vector<std::string> ScopesFor(const Kind& kind, Action action) const;
     asio::awaitable<Result<http::Response>> List(const Operation& op, http::Request& req);
     asio::awaitable<Result<http::Response>> ListZaken(
         const Operation& op, http::Request& req, const boost::json::object& params, bool search
@@ -56,7 +63,14 @@ class Service {
     asio::awaitable<Result<http::Response>> Write(const Operation& op, http::Request& req);
     asio::awaitable<Result<http::Response>> Remove(const Operation& op, http::Request& req);
 
+    //! One create/update inside a transaction: load what is there, merge, apply the rules, store, audit.
+    asio::awaitable<Status> WriteIn(storage::Session& s, Ctx& ctx, const std::string& target);
+    asio::awaitable<Result<std::string>> RenderWritten(storage::Session& s, Ctx& ctx);
     asio::awaitable<Status> PrepareZaak(Ctx& ctx, storage::Session& s);
+    //! zrc-002: "ZAAK-<year>-<number>", unique within the bronorganisatie and not reserved.
+    asio::awaitable<Result<std::string>> GenerateIdentificatie(
+        storage::Session& s, std::string bronorganisatie, std::string registratiedatum
+    );
     asio::awaitable<Status> PrepareObject(Ctx& ctx, storage::Session& s);
     asio::awaitable<Status> CloseOrReopen(Ctx& ctx, storage::Session& s, bool eindstatus);
     asio::awaitable<Status> WriteAudit(Ctx& ctx, storage::Session& s, std::string_view actie, int status);

@@ -134,6 +134,14 @@ class Store {
     asio::awaitable<Result<bool>> IdentificatieTaken(
         storage::Session& s, std::string bronorganisatie, std::string identificatie
     );
+    //! Reserved zaaknummers (zaaknummer_reserveren): taken for generation, given to the zaak that names it.
+    asio::awaitable<Result<bool>> IdentificatieReserved(
+        storage::Session& s, std::string bronorganisatie, std::string identificatie
+    );
+    asio::awaitable<Status> Reserve(storage::Session& s, std::string bronorganisatie, std::string identificatie);
+    asio::awaitable<Status> ReleaseReservation(
+        storage::Session& s, std::string bronorganisatie, std::string identificatie
+    );
     asio::awaitable<Result<std::vector<std::string>>> Deelzaken(storage::Session& s, std::string uuid);
     //! For a page of zaken: their deelzaken (hoofdzaak uuid -> uuids).
     asio::awaitable<Result<std::vector<std::pair<std::string, std::string>>>> DeelzakenOf(
