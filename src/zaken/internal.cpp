@@ -1,0 +1,377 @@
+// Helpers shared by the Zaken API's service files (see internal.h).
+#include "zaken/internal.h"
+
+#include <algorithm>
+#include <map>
+#include <set>
+
+#include <fmt/format.h>
+#include <boost/json.hpp>
+
+#include "core/geo/geometry.h"
+#include "core/http/paging.h"
+#include "core/json/json.h"
+#include "core/time.h"
+#include "core/uuid.h"
+#include "zaken/rules.h"
+
+namespace thorbecke::zaken::detail {
+
+
+// ---- URLs -------------------------------------------------------------------------------------------------
+
+//! URLs into this server are stored relative to the base URL (see json::kBaseMarker), everywhere in a document.
+void ToStored(bj::value& v, std::string_view base) {
+    if (auto* s = v.if_string()) {
+        std::string_view text = *s;
+        if (text.starts_with(base) && text.size() > base.size() && text[base.size()] == '/') {
+            std::string stored = std::string(1, json::kBaseMarkerChar) + std::string(text.substr(base.size()));
+            *s = stored;
+        }
+    } else if (auto* a = v.if_array()) {
+        for (auto& item : *a) ToStored(item, base);
+    } else if (auto* o = v.if_object()) {
+        for (auto& kv : *o) ToStored(kv.value(), base);
+    }
+}
+
+std::string Stored(std::string_view url, std::string_view base) {
+    bj::value v(url);
+    ToStored(v, base);
+    return std::string(v.as_string());
+}
+
+std::string Full(std::string_view stored, std::string_view base) {
+    if (!stored.empty() && stored.front() == json::kBaseMarkerChar)
+        return std::string(base) + std::string(stored.substr(1));
+    return std::string(stored);
+}
+
+std::string Lower(std::string s) {
+    std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+    return s;
+}
+
+//! The uuid at the end of a URL whose path ends in `prefix`<uuid> (any host; stored form included).
+std::optional<std::string> UuidAfter(std::string_view url, std::string_view prefix) {
+    auto pos = url.find(prefix);
+    if (pos == std::string_view::npos) return std::nullopt;
+    auto rest = url.substr(pos + prefix.size());
+    if (rest.ends_with('/')) rest.remove_suffix(1);
+    if (!IsUuid(rest)) return std::nullopt;
+    return Lower(std::string(rest));
+}
+
+//! What authorisations compare a zaak's zaaktype by: the zaaktype's uuid when the URL names a Catalogi
+//! zaaktype (whatever host it was reached by), else the URL itself.
+std::string ZaaktypeKey(std::string_view url) {
+    if (auto u = UuidAfter(url, kZaaktypenPath)) return *u;
+    return std::string(url);
+}
+
+// ---- Authorisation ----------------------------------------------------------------------------------------
+
+//! The (zaaktype key, maximum rank) pairs the caller holds for any of `scopes`; nullopt: no limit at all.
+std::optional<std::vector<std::pair<std::string, int>>> Allowed(
+    const auth::Principal* p, const std::vector<std::string>& scopes
+) {
+    if (!p) return std::vector<std::pair<std::string, int>>{};
+    if (p->all_rights) return std::nullopt;
+    std::vector<std::pair<std::string, int>> out;
+    for (const auto& g : p->grants) {
+        if (g.component != kComponent) continue;
+        if (std::find(scopes.begin(), scopes.end(), g.scope) == scopes.end()) continue;
+        int rank = g.max_vertrouwelijkheid.empty() ? kMaxRank : VertrouwelijkheidRank(g.max_vertrouwelijkheid);
+        out.emplace_back(g.zaaktype.empty() ? std::string() : ZaaktypeKey(g.zaaktype), rank);
+    }
+    return out;
+}
+
+bool MayAccess(const auth::Principal* p, const std::vector<std::string>& scopes, const std::string& key, int rank) {
+    auto allowed = Allowed(p, scopes);
+    if (!allowed) return true;
+    return std::any_of(allowed->begin(), allowed->end(), [&](const auto& a) {
+        return (a.first.empty() || a.first == key) && rank <= a.second;
+    });
+}
+
+bool MayAccess(const auth::Principal* p, const std::vector<std::string>& scopes, const ZaakRow& z) {
+    return MayAccess(p, scopes, z.zaaktype_key, z.vertrouwelijkheid);
+}
+
+//! The SQL condition that keeps a list to what the caller may see (columns prefixed with `alias`); false
+//! when it may see nothing.
+bool AccessCondition(
+    const auth::Principal* p, const std::vector<std::string>& scopes, std::string_view alias, Where& w
+) {
+    auto allowed = Allowed(p, scopes);
+    if (!allowed) return true;
+    if (allowed->empty()) return false;
+    std::string cond;
+    storage::Params params;
+    for (const auto& [key, rank] : *allowed) {
+        if (!cond.empty()) cond += " OR ";
+        if (key.empty()) {
+            cond += fmt::format("{}vertrouwelijkheid <= ?", alias);
+        } else {
+            cond += fmt::format("({0}zaaktype_key = ? AND {0}vertrouwelijkheid <= ?)", alias);
+            params.push_back(key);
+        }
+        params.push_back(std::int64_t{rank});
+    }
+    w.Add(cond, std::move(params));
+    return true;
+}
+
+// ---- JSON helpers -----------------------------------------------------------------------------------------
+
+std::string Str(const bj::object& o, std::string_view key) {
+    auto* v = o.if_contains(key);
+    return v && v->is_string() ? std::string(v->as_string()) : std::string();
+}
+
+std::optional<std::string> OptStr(const bj::object& o, std::string_view key) {
+    auto* v = o.if_contains(key);
+    if (!v || !v->is_string() || v->as_string().empty()) return std::nullopt;
+    return std::string(v->as_string());
+}
+
+bool Contains(const bj::object& o, std::string_view key, std::string_view value) {
+    auto* v = o.if_contains(key);
+    if (!v || !v->is_array()) return false;
+    return std::any_of(v->as_array().begin(), v->as_array().end(), [&](const bj::value& x) {
+        return x.is_string() && x.as_string() == value;
+    });
+}
+
+std::string DatePart(std::string_view datetime) {
+    return std::string(datetime.substr(0, std::min<std::size_t>(10, datetime.size())));
+}
+
+Error Rule(std::string name, std::string code, std::string reason) {
+    return Error::Field(std::move(name), std::move(code), std::move(reason));
+}
+
+Error Forbidden() {
+    Error e = Error::Forbidden();
+    e.code = "permission_denied";
+    return e;
+}
+
+std::string_view BetalingsindicatieWeergave(std::string_view v) {
+    if (v == "nvt") return "Er is geen sprake van te betalen, met de zaak gemoeide, kosten.";
+    if (v == "nog_niet") return "De met de zaak gemoeide kosten zijn (nog) niet betaald.";
+    if (v == "gedeeltelijk") return "De met de zaak gemoeide kosten zijn gedeeltelijk betaald.";
+    if (v == "geheel") return "De met de zaak gemoeide kosten zijn geheel betaald.";
+    return "";
+}
+
+// ---- Response shapes from the OAS -------------------------------------------------------------------------
+
+const bj::object* SchemaObject(const json::SchemaSet& set, std::string_view name) {
+    const auto& doc = set.document().as_object();
+    auto* comps = doc.if_contains("components");
+    auto* schemas = comps ? comps->as_object().if_contains("schemas") : nullptr;
+    auto* s = schemas ? schemas->as_object().if_contains(name) : nullptr;
+    return s ? s->if_object() : nullptr;
+}
+
+const bj::object* Deref(const json::SchemaSet& set, const bj::object* s) {
+    for (int i = 0; s && i < 8; ++i) {
+        auto* ref = s->if_contains("$ref");
+        if (!ref) return s;
+        std::string_view r = ref->as_string();
+        s = SchemaObject(set, r.substr(r.rfind('/') + 1));
+    }
+    return s;
+}
+
+//! The properties of a response schema in OAS order, polymorphic schemas resolved by `variant` (the
+//! discriminator's value) and allOf members concatenated.
+void CollectFields(
+    const json::SchemaSet& set,
+    const bj::object* s,
+    std::string_view variant,
+    std::vector<std::pair<std::string, const bj::object*>>& out
+) {
+    s = Deref(set, s);
+    if (!s) return;
+    if (auto* one = s->if_contains("oneOf"); one && s->contains("discriminator")) {
+        auto* mapping = s->at("discriminator").as_object().if_contains("mapping");
+        if (mapping && mapping->as_object().contains(variant)) {
+            bj::object ref;
+            ref["$ref"] = mapping->as_object().at(variant);
+            CollectFields(set, Deref(set, &ref), variant, out);
+        }
+        return;
+    }
+    if (auto* all = s->if_contains("allOf"); all && all->is_array()) {
+        for (const auto& m : all->as_array()) CollectFields(set, m.if_object(), variant, out);
+    }
+    if (auto* props = s->if_contains("properties"); props && props->is_object()) {
+        for (const auto& [k, v] : props->as_object()) {
+            if (!v.is_object()) continue;
+            bool seen = std::any_of(out.begin(), out.end(), [&](const auto& f) { return f.first == k; });
+            if (!seen) out.emplace_back(std::string(k), &v.as_object());
+        }
+    }
+}
+
+bool ReadOnly(const bj::object& prop) {
+    auto* ro = prop.if_contains("readOnly");
+    return ro && ro->is_bool() && ro->as_bool();
+}
+
+//! What a response shows for an optional field that was not given: null, "", [] or nothing.
+bj::value DefaultFor(const json::SchemaSet& set, const bj::object& prop) {
+    auto nullable = [](const bj::object& o) {
+        auto* n = o.if_contains("nullable");
+        return n && n->is_bool() && n->as_bool();
+    };
+    if (nullable(prop)) return nullptr;
+    if (prop.contains("oneOf")) return bj::value("");
+    if (auto* all = prop.if_contains("allOf"); all && all->is_array() && !all->as_array().empty()) {
+        auto* target = Deref(set, all->as_array()[0].if_object());
+        if (target && target->contains("enum")) return bj::value("");
+        if (target && nullable(*target)) return nullptr;
+        return bj::object();
+    }
+    auto* target = Deref(set, &prop);
+    auto* t = target ? target->if_contains("type") : nullptr;
+    std::string_view type = t && t->is_string() ? std::string_view(t->as_string()) : "";
+    if (type == "string") return bj::value("");
+    if (type == "array") return bj::array();
+    if (type == "boolean") return false;
+    if (type == "object") return bj::object();
+    return nullptr;
+}
+
+//! Fields a response derives when it is rendered (they change when other objects change).
+bool DerivedAtRender(KindId kind, std::string_view field) {
+    static const std::set<std::string_view> zaak{
+        "deelzaken", "eigenschappen", "rollen", "status", "zaakinformatieobjecten", "zaakobjecten", "resultaat"};
+    switch (kind) {
+        case KindId::kZaak:
+            return zaak.contains(field);
+        case KindId::kStatus:
+            return field == "indicatieLaatstGezetteStatus" || field == "zaakinformatieobjecten";
+        case KindId::kRol:
+            return field == "statussen";
+        default:
+            return false;
+    }
+}
+
+//! The stored document: every response field in OAS order; given values, computed read-only values, or the
+//! default of an absent optional field.
+std::string BuildDoc(
+    const json::SchemaSet& set,
+    const Kind& kind,
+    const bj::object& input,
+    const std::map<std::string, bj::value>& computed
+) {
+    std::string variant;
+    if (kind.id == KindId::kRol) variant = Str(input, "betrokkeneType");
+    if (kind.id == KindId::kZaakobject) variant = Str(input, "objectType");
+    std::vector<std::pair<std::string, const bj::object*>> fields;
+    CollectFields(set, SchemaObject(set, kind.schema), variant, fields);
+    bj::object doc;
+    for (const auto& [name, prop] : fields) {
+        if (auto it = computed.find(name); it != computed.end()) {
+            doc[name] = it->second;
+            continue;
+        }
+        if (DerivedAtRender(kind.id, name)) continue;
+        if (ReadOnly(*prop)) {
+            doc[name] = DefaultFor(set, *prop);
+            continue;
+        }
+        if (auto* v = input.if_contains(name))
+            doc[name] = *v;
+        else
+            doc[name] = DefaultFor(set, *prop);
+    }
+    return json::Serialize(doc);
+}
+
+void AppendField(std::string& out, std::string_view key, std::string_view raw_json) {
+    out += ',';
+    json::AppendString(out, key);
+    out += ':';
+    out += raw_json;
+}
+
+std::string UrlList(const std::vector<std::string>& urls) {
+    std::string out = "[";
+    for (std::size_t i = 0; i < urls.size(); ++i) {
+        if (i) out += ',';
+        json::AppendString(out, urls[i]);
+    }
+    return out + "]";
+}
+
+std::string OptUrl(const std::optional<std::string>& url) {
+    if (!url) return "null";
+    return json::Quote(*url);
+}
+
+//! Crs headers of resources with geometry (the zaak): requests with a body must say their CRS, and only
+//! WGS84 is spoken.
+Status CheckCrs(const http::Request& req, bool has_body) {
+    auto accept = req.Header("accept-crs");
+    if (!accept.empty() && accept != "EPSG:4326") {
+        Error e{406, "not_acceptable", "CRS niet ondersteund", "CRS-header bevat een onbekende waarde.", {}};
+        return Fail(e);
+    }
+    if (has_body) {
+        auto content = req.Header("content-crs");
+        if (content.empty()) {
+            Error e{412, "precondition_failed", "Precondition failed", "'Content-Crs' header ontbreekt", {}};
+            return Fail(e);
+        }
+        if (content != "EPSG:4326") {
+            Error e{406, "not_acceptable", "CRS niet ondersteund", "CRS-header bevat een onbekende waarde.", {}};
+            return Fail(e);
+        }
+    }
+    return {};
+}
+
+http::Response JsonResponse(int status, std::string body, bool crs) {
+    http::Response r = http::Response::Json(status, std::move(body));
+    if (crs) r.SetHeader("Content-Crs", "EPSG:4326");
+    return r;
+}
+
+//! Search keys of a rol: the `rollen` list filters and (prefixed "rol__") those of the `zaken` list.
+std::vector<std::pair<std::string, std::string>> RolKeys(const bj::object& rol) {
+    std::vector<std::pair<std::string, std::string>> keys;
+    auto add = [&](std::string name, std::string value) {
+        if (!value.empty()) keys.emplace_back(std::move(name), std::move(value));
+    };
+    add("betrokkene", Str(rol, "betrokkene"));
+    add("betrokkeneType", Str(rol, "betrokkeneType"));
+    add("omschrijving", Str(rol, "omschrijving"));
+    add("omschrijvingGeneriek", Str(rol, "omschrijvingGeneriek"));
+    add("machtiging", Str(rol, "indicatieMachtiging"));
+    std::string type = Str(rol, "betrokkeneType");
+    static const std::map<std::string, std::string> kTypeNames{
+        {"natuurlijk_persoon", "natuurlijkPersoon"},
+        {"niet_natuurlijk_persoon", "nietNatuurlijkPersoon"},
+        {"vestiging", "vestiging"},
+        {"organisatorische_eenheid", "organisatorischeEenheid"},
+        {"medewerker", "medewerker"}};
+    auto* ident = rol.if_contains("betrokkeneIdentificatie");
+    auto tn = kTypeNames.find(type);
+    if (ident && ident->is_object() && tn != kTypeNames.end()) {
+        for (auto p : RolKeyParams()) {
+            std::string prefix = "betrokkeneIdentificatie__" + tn->second + "__";
+            if (!std::string_view(p).starts_with(prefix)) continue;
+            std::string field(p.substr(prefix.size()));
+            add(std::string(p), Str(ident->as_object(), field));
+        }
+    }
+    return keys;
+}
+
+}  // namespace thorbecke::zaken::detail
