@@ -5,11 +5,27 @@
 --   it measures the uncached path. BENCH_PATH (below) puts that host into the path as well.
 -- The last line of wrk's output is then:
 --   RESULT requests=N duration_s=F rps=F p50_ms=F p90_ms=F p99_ms=F max_ms=F bytes=N non2xx=N socket_errors=N
+-- Requests other than a plain GET (bench/zaken.sh):
+--   BENCH_METHOD=POST  BENCH_BODY_FILE=<file with the request body>  BENCH_HEADERS="Name: value|Name: value"
 local token = os.getenv("BENCH_TOKEN")
 if token and token ~= "" then
   wrk.headers["Authorization"] = "Bearer " .. token
 end
 wrk.headers["Accept"] = "application/json"
+
+local method = os.getenv("BENCH_METHOD")
+if method and method ~= "" then wrk.method = method end
+local body_file = os.getenv("BENCH_BODY_FILE")
+if body_file and body_file ~= "" then
+  local f = assert(io.open(body_file, "rb"))
+  wrk.body = f:read("*a")
+  f:close()
+  wrk.headers["Content-Type"] = "application/json"
+end
+for header in string.gmatch(os.getenv("BENCH_HEADERS") or "", "[^|]+") do
+  local name, value = header:match("^%s*([^:]+):%s*(.-)%s*$")
+  if name then wrk.headers[name] = value end
+end
 
 local fresh_host = os.getenv("BENCH_FRESH_HOST") == "1"
 local prefix, counter, port = "", 0, ""

@@ -1,5 +1,7 @@
 #!/usr/bin/env bash
-# Thorbecke read benchmark (`make bench`). For each engine (SQLite, then PostgreSQL) it
+# Thorbecke benchmarks (`make bench`): the Catalogi read benchmark below, then the Zaken API benchmark
+# (bench/zaken.sh: 10 000 and 1 000 000 zaken). BENCH_SUITES="catalogi zaken" selects them. The Catalogi part,
+# for each engine (SQLite, then PostgreSQL):
 #   1. starts a fresh release server (own temp data dir, free loopback port, --no-access-log) and adds a client;
 #   2. loads one catalogus with BENCH_ZAAKTYPEN zaaktypen (every second one published) through the HTTP API;
 #   3. drives three endpoints with wrk (warm-up run, then a measured run):
@@ -10,7 +12,8 @@
 #      of renderings (resource URLs follow the Host header): the uncached path;
 #   4. reads the server's peak RSS (VmHWM) from /proc/<pid>/status, and accounts the CPU time of the server, the
 #      private PostgreSQL, wrk and everything else during each measured run;
-#   5. prints a Markdown table and writes it to bench/results/latest.md (raw wrk output: latest.log).
+#   5. prints a Markdown table and writes it to bench/results/latest.md (raw wrk output: latest.log), followed by
+#      the Zaken benchmark's report.
 # Everything is bounded in time and only uses 127.0.0.1; servers (and the PostgreSQL) it started are stopped on exit.
 #
 # Knobs (environment):
@@ -20,6 +23,7 @@
 #   BENCH_PG_ANALYZE=1  (0: do not run ANALYZE on PostgreSQL after loading; see docs/benchmarks.md)
 #   BENCH_UNCACHED=1  (0: skip the two uncached runs, detail and list with a new Host header per request)
 #   BENCH_LOAD_WORKERS=16  BENCH_KEEP=1 (keep the temp dir)  THORBECKE_BIN=  BENCH_PYTHON=/usr/bin/python3
+#   BENCH_SUITES="catalogi zaken"; the Zaken benchmark's own knobs are listed in bench/zaken.sh
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -40,8 +44,23 @@ uncached="${BENCH_UNCACHED:-1}"
 pg_analyze="${BENCH_PG_ANALYZE:-1}"
 results_dir="$root/bench/results"
 secret="bench-secret-$$"
+suites="${BENCH_SUITES:-catalogi zaken}"
+run_catalogi=0
+run_zaken=0
+for suite in $suites; do
+  case "$suite" in
+    catalogi) run_catalogi=1 ;;
+    zaken) run_zaken=1 ;;
+    *)
+      echo "bench: unknown suite '$suite' (catalogi, zaken)" >&2
+      exit 2
+      ;;
+  esac
+done
 
 say() { echo "bench: $*" >&2; }
+# shellcheck source=bench/lib.sh
+. "$root/bench/lib.sh"
 die() {
   say "$*"
   exit 1
@@ -62,28 +81,6 @@ chmod 755 "$work"
 server_pid=""
 pg_dir=""
 
-stop_server() {
-  [ -n "$server_pid" ] || server_pid="$(cat "$work/server.pid" 2>/dev/null || true)"
-  [ -n "$server_pid" ] || return 0
-  if kill -0 "$server_pid" 2>/dev/null; then
-    kill -TERM "$server_pid" 2>/dev/null || true
-    for _ in $(seq 50); do
-      kill -0 "$server_pid" 2>/dev/null || break
-      sleep 0.1
-    done
-    kill -KILL "$server_pid" 2>/dev/null || true
-  fi
-  wait "$server_pid" 2>/dev/null || true
-  server_pid=""
-  rm -f "$work/server.pid"
-}
-
-stop_pg() {
-  [ -n "$pg_dir" ] || { [ -d "$work/pg" ] && pg_dir="$work/pg"; } || return 0
-  "$root/scripts/pg-test-server.sh" stop "$pg_dir" >/dev/null 2>&1 || say "could not stop PostgreSQL in $pg_dir"
-  pg_dir=""
-}
-
 cleanup() {
   stop_server
   stop_pg
@@ -92,39 +89,6 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
-
-free_port() { "$py" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
-
-# status_kib PID FIELD: a field of /proc/PID/status in KiB (VmHWM: peak resident set, VmRSS: current).
-status_kib() { awk -v f="$2:" '$1 == f { print $2 }' "/proc/$1/status"; }
-# CPU time in clock ticks: all CPUs busy in user, nice, system and steal (not irq/softirq: loopback networking is
-# accounted there, to no process), and one process (utime + stime).
-cpu_busy_ticks() { awk '$1 == "cpu" { print $2 + $3 + $4 + $9; exit }' /proc/stat; }
-cpu_irq_ticks() { awk '$1 == "cpu" { print $7 + $8; exit }' /proc/stat; }
-proc_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
-# The private PostgreSQL's CPU: its postmaster and all its children (backends, walwriter, autovacuum, ...); 0 if none.
-db_ticks() {
-  local pm t=0 p
-  pm="$(head -n 1 "$work/pg/data/postmaster.pid" 2>/dev/null || true)"
-  [ -n "$pm" ] || {
-    echo 0
-    return
-  }
-  for p in $pm $(ps -o pid= --ppid "$pm" 2>/dev/null || true); do
-    t=$((t + $(awk '{ print $14 + $15 }' "/proc/$p/stat" 2>/dev/null || echo 0)))
-  done
-  echo "$t"
-}
-clk_tck="$(getconf CLK_TCK)"
-# CPU seconds (user + system) of this shell's children that have been waited for: the second line of `times`.
-# `times` must run in this shell itself (not in $(...)), so it writes a file that children_seconds FILE reads.
-children_seconds() {
-  awk 'NR == 2 {
-    t = 0
-    for (i = 1; i <= 2; i++) { split($i, a, "m"); sub("s", "", a[2]); t += a[1] * 60 + a[2] }
-    print t }' "$1"
-}
-mib() { awk -v k="$1" 'BEGIN { printf "%.0f", k / 1024 }'; }
 
 # ---------------------------------------------------------------------------------------------------------
 cpu_model="$(awk -F': *' '/^model name/ { print $2; exit }' /proc/cpuinfo)"
@@ -147,71 +111,6 @@ raw="$work/raw.log"
 : >"$notes"
 : >"$raw"
 failed=0
-
-# run_wrk ENGINE LABEL URL [PATH]: warm-up, then the measured run; appends a line to $results. With PATH (in which
-# {host} stands for the request's Host), every request has a new Host header: the uncached path (see report.lua).
-run_wrk() {
-  local engine="$1" label="$2" url="$3" out
-  local fresh=0 path="${4:-}"
-  [ $# -ge 4 ] && fresh=1
-  export BENCH_FRESH_HOST="$fresh" BENCH_PATH="$path"
-  say "$engine/$label: warm-up ${warmup}s, then ${duration}s"
-  BENCH_TOKEN="$token" timeout $((warmup + 30)) "${wrk_cmd[@]}" -t"$wrk_threads" -c"$connections" \
-    -d"${warmup}s" --timeout 10s -s "$root/bench/report.lua" "$url" >/dev/null
-  # CPU accounting around the measured run: all CPUs (/proc/stat), the server (/proc/PID/stat), the private
-  # PostgreSQL, and wrk (the shell's reaped children, `times`); what is left is other work on the machine (noise).
-  local busy0 irq0 srv0 db0 kids0 busy1 irq1 srv1 db1 kids1
-  busy0="$(cpu_busy_ticks)"
-  irq0="$(cpu_irq_ticks)"
-  srv0="$(proc_ticks "$server_pid")"
-  db0="$(db_ticks)"
-  times >"$work/times0"
-  BENCH_TOKEN="$token" timeout $((duration + 30)) "${wrk_cmd[@]}" -t"$wrk_threads" -c"$connections" \
-    -d"${duration}s" --timeout 10s --latency -s "$root/bench/report.lua" "$url" >"$work/wrk.out"
-  busy1="$(cpu_busy_ticks)"
-  irq1="$(cpu_irq_ticks)"
-  srv1="$(proc_ticks "$server_pid")"
-  db1="$(db_ticks)"
-  times >"$work/times1"
-  kids0="$(children_seconds "$work/times0")"
-  kids1="$(children_seconds "$work/times1")"
-  out="$(cat "$work/wrk.out")"
-  printf '### %s %s\n$ wrk -t%s -c%s -d%ss --timeout 10s --latency -s bench/report.lua %s\n%s\n\n' \
-    "$engine" "$label" "$wrk_threads" "$connections" "$duration" "$url" "$out" >>"$raw"
-  local line
-  line="$(grep '^RESULT ' <<<"$out" | tail -n 1)"
-  [ -n "$line" ] || die "wrk printed no RESULT line for $engine/$label"
-  local requests rps p50 p99 bytes non2xx sockerr
-  requests="$(sed -n 's/.* requests=\([0-9]*\).*/\1/p' <<<"$line")"
-  rps="$(sed -n 's/.* rps=\([0-9.]*\).*/\1/p' <<<"$line")"
-  p50="$(sed -n 's/.* p50_ms=\([0-9.]*\).*/\1/p' <<<"$line")"
-  p99="$(sed -n 's/.* p99_ms=\([0-9.]*\).*/\1/p' <<<"$line")"
-  bytes="$(sed -n 's/.* bytes=\([0-9]*\).*/\1/p' <<<"$line")"
-  non2xx="$(sed -n 's/.* non2xx=\([0-9]*\).*/\1/p' <<<"$line")"
-  sockerr="$(sed -n 's/.* socket_errors=\([0-9]*\).*/\1/p' <<<"$line")"
-  local per=0
-  [ "$requests" -gt 0 ] && per=$((bytes / requests))
-  local wall cpu
-  wall="$(sed -n 's/.* duration_s=\([0-9.]*\).*/\1/p' <<<"$line")"
-  # Columns: server cores, server CPU µs per request, wrk cores, other cores, benchmark CPU µs per request (what one
-  # request costs the machine, whatever else runs beside it), database cores, database CPU µs per request.
-  # The benchmark's CPU is server + database + wrk + the kernel's irq/softirq time (loopback TCP), but tick-based
-  # accounting also charges softirq work done in a process's context to that process: processes beyond the busy
-  # (non-irq) total must be such double counting, so it is min(processes + irq, busy + irq).
-  cpu="$(awk -v b0="$busy0" -v b1="$busy1" -v i0="$irq0" -v i1="$irq1" -v s0="$srv0" -v s1="$srv1" \
-    -v d0="$db0" -v d1="$db1" -v k0="$kids0" -v k1="$kids1" -v hz="$clk_tck" -v wall="$wall" -v n="$requests" 'BEGIN {
-      total = (b1 - b0) / hz; srv = (s1 - s0) / hz; db = (d1 - d0) / hz; wrk = k1 - k0; irq = (i1 - i0) / hz
-      other = total - srv - db - wrk; if (other < 0) other = 0
-      ours = srv + db + wrk; if (ours > total) ours = total
-      if (n < 1) n = 1
-      printf "%.2f\t%.1f\t%.2f\t%.2f\t%.1f\t%.2f\t%.1f", srv / wall, srv * 1e6 / n, wrk / wall, other / wall,
-        (ours + irq) * 1e6 / n, db / wall, db * 1e6 / n }')"
-  printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$engine" "$label" "$rps" "$p50" "$p99" "$per" "$non2xx" "$sockerr" \
-    "$cpu" >>"$results"
-  if [ "$non2xx" != 0 ] || [ "$sockerr" != 0 ]; then
-    echo "- $engine/$label: $non2xx non-2xx responses, $sockerr socket errors (see latest.log)" >>"$notes"
-  fi
-}
 
 # check URL [HOST]: one request with curl before the benchmark (with that Host header); fails unless HTTP 200.
 check() {
@@ -339,7 +238,9 @@ bench_engine() {
 }
 
 say "$(nproc) CPUs ($cpu_model), $started, commit $commit"
-for engine in $engines; do
+catalogi_engines="$engines"
+[ "$run_catalogi" = 1 ] || catalogi_engines=""
+for engine in $catalogi_engines; do
   # One subshell per engine: a failure (die, set -e) ends that engine only; its EXIT trap stops what it started.
   set +e
   (
@@ -359,7 +260,6 @@ for engine in $engines; do
 done
 
 # ---------------------------------------------------------------------------------------------------------
-engine_name() { case "$1" in sqlite) echo SQLite ;; postgresql) echo PostgreSQL ;; *) echo "$1" ;; esac; }
 endpoint_name() {
   case "$1" in
     healthz) echo 'GET /healthz (ceiling)' ;;
@@ -371,7 +271,8 @@ endpoint_name() {
 }
 
 report="$work/latest.md"
-{
+: >"$report"
+[ "$run_catalogi" = 1 ] && {
   echo "## Thorbecke read benchmark"
   echo
   echo "- machine: $(nproc) CPUs, $cpu_model, $(awk '/MemTotal/ { printf "%.0f GiB", $2 / 1048576 }' /proc/meminfo), $(uname -sr)"
@@ -432,6 +333,20 @@ report="$work/latest.md"
     echo
   fi
 } >"$report"
+
+if [ "$run_zaken" = 1 ]; then
+  set +e
+  "$root/bench/zaken.sh" "$work/zaken.md" "$work/zaken.log"
+  rc=$?
+  set -e
+  [ "$rc" -ge 128 ] && exit "$rc"  # interrupted
+  [ "$rc" -ne 0 ] && failed=1
+  if [ -s "$work/zaken.md" ]; then
+    [ -s "$report" ] && echo >>"$report"
+    cat "$work/zaken.md" >>"$report"
+  fi
+  [ -s "$work/zaken.log" ] && cat "$work/zaken.log" >>"$raw"
+fi
 
 mkdir -p "$results_dir"
 cp "$report" "$results_dir/latest.md"

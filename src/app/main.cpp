@@ -5,6 +5,8 @@
 #include <filesystem>
 #include <future>
 #include <iostream>
+#include <map>
+#include <mutex>
 #include <string>
 #include <vector>
 
@@ -21,6 +23,7 @@
 #include "core/auth/clients.h"
 #include "core/auth/jwt.h"
 #include "core/config.h"
+#include "core/http/client.h"
 #include "core/http/server.h"
 #include "core/json/schema.h"
 #include "core/log.h"
@@ -28,6 +31,7 @@
 #include "referentielijsten/catalog.h"
 #include "referentielijsten/lookup.h"
 #include "referentielijsten/routes.h"
+#include "zaken/bulk.h"
 #include "zaken/routes.h"
 #include "zaken/service.h"
 #include "zaken/store.h"
@@ -61,17 +65,40 @@ std::vector<storage::Migration> AllMigrations() {
     return all;
 }
 
-//! The Zaken API reads the zaaktypen (and their statustypen, ...) of this platform's own Catalogi API
-//! in-process: the same JSON a GET would give, without a round trip through HTTP.
+//! The Zaken API reads the zaaktypen (and their statustypen, ...) it refers to: those of this platform's own
+//! Catalogi API in-process (the same JSON a GET would give, without a round trip through HTTP), those of
+//! another Catalogi API over HTTP(S), remembered for a while (published types do not change).
 class CatalogiTypes final : public zaken::TypeSource {
   public:
-    explicit CatalogiTypes(catalogi::Service& catalogi) : catalogi_(catalogi) {}
-    asio::awaitable<Result<std::optional<std::string>>> Find(std::string url, std::string base_url) override {
-        co_return co_await catalogi_.FindByUrl(std::move(url), std::move(base_url));
+    CatalogiTypes(catalogi::Service& catalogi, http::HttpClient* client) : catalogi_(catalogi), client_(client) {}
+    asio::awaitable<Result<std::optional<std::string>>> Find(
+        std::string url, std::string base_url, storage::Session* session
+    ) override {
+        if (url.starts_with(base_url + "/")) {
+            co_return co_await catalogi_.FindByUrl(std::move(url), std::move(base_url), session);
+        }
+        if (!client_) co_return std::nullopt;
+        {
+            std::lock_guard lock(mutex_);
+            auto it = remote_.find(url);
+            if (it != remote_.end() && std::chrono::steady_clock::now() - it->second.first < kRemember) {
+                co_return it->second.second;
+            }
+        }
+        auto answer = co_await client_->Get(url);
+        if (!answer || answer->status != 200) co_return std::nullopt;  // the caller answers bad-url
+        std::lock_guard lock(mutex_);
+        if (remote_.size() > 10000) remote_.clear();
+        remote_[url] = {std::chrono::steady_clock::now(), answer->body};
+        co_return std::move(answer->body);
     }
 
   private:
+    static constexpr std::chrono::minutes kRemember{5};
     catalogi::Service& catalogi_;
+    http::HttpClient* client_;
+    std::mutex mutex_;  // Find runs on every IO thread
+    std::map<std::string, std::pair<std::chrono::steady_clock::time_point, std::string>> remote_;
 };
 
 int Die(const std::string& message) {
@@ -137,9 +164,12 @@ int CmdServe(const std::vector<std::string>& args) {
     catalogi::Service service(store, *schemas, *lookup);
     auto zaken_schemas = json::SchemaSet::Load(embedded::zaken_openapi());
     if (!zaken_schemas) return Die(zaken_schemas.error().detail);
-    CatalogiTypes catalogi_types(service);
+    // Outgoing requests: types of other Catalogi APIs, and what zaken refer to in other APIs (zrc-003).
+    auto client = http::MakeHttpClient();
+    if (!client) return Die(client.error().detail);
+    CatalogiTypes catalogi_types(service, client->get());
     zaken::Store zaken_store(**db);
-    zaken::Service zaken_service(zaken_store, *zaken_schemas, catalogi_types);
+    zaken::Service zaken_service(zaken_store, *zaken_schemas, catalogi_types, client->get());
     std::unique_ptr<storage::ChangeFeed> feed;
     if ((*db)->dialect() == storage::Dialect::kPostgres) {
         feed = storage::StartPostgresChangeFeed(config->DatabaseUrl(), std::string(catalogi::kChangeChannel));
@@ -317,6 +347,91 @@ int CmdToken(const std::vector<std::string>& args) {
     return 0;
 }
 
+//! The loader's catalogue goes through the Catalogi service, as API requests would.
+class LoaderCatalogue final : public zaken::CatalogueWriter {
+  public:
+    explicit LoaderCatalogue(catalogi::Service& service) : service_(service) {}
+    asio::awaitable<Result<std::string>> Create(std::string collection, std::string body) override {
+        const catalogi::Kind* kind = catalogi::FindKindByCollection(collection);
+        if (!kind) co_return Fail(Error::Internal("unknown Catalogi collection " + collection));
+        std::string base(zaken::kBulkBase);
+        co_return co_await service_.CreateFromJson(*kind, body, base);
+    }
+    asio::awaitable<Status> Publish(std::string collection, std::string uuid) override {
+        const catalogi::Kind* kind = catalogi::FindKindByCollection(collection);
+        if (!kind) co_return Fail(Error::Internal("unknown Catalogi collection " + collection));
+        std::string base(zaken::kBulkBase);
+        co_return co_await service_.PublishUuid(*kind, uuid, base);
+    }
+
+  private:
+    catalogi::Service& service_;
+};
+
+//! `zaken-load`: many zaken at once, for benchmarks and trials (see zaken/bulk.h).
+int CmdZakenLoad(std::vector<std::string> args) {
+    auto config = ParseDbArgs(args);
+    if (!config) return Die(config.error().detail);
+    zaken::BulkOptions options;
+    bool counted = false;
+    auto number = [](const std::string& flag, const std::string& text, long long min) -> std::optional<long long> {
+        char* end = nullptr;
+        long long v = std::strtoll(text.c_str(), &end, 10);
+        if (text.empty() || *end != '\0' || v < min) {
+            std::fprintf(stderr, "thorbecke: %s takes a whole number of at least %lld\n", flag.c_str(), min);
+            return std::nullopt;
+        }
+        return v;
+    };
+    for (std::size_t i = 0; i < args.size(); ++i) {
+        const std::string& a = args[i];
+        if (a == "--append") {
+            options.append = true;
+            continue;
+        }
+        if (i + 1 >= args.size() || (a != "--zaken" && a != "--zaaktypen" && a != "--seed" && a != "--batch"))
+            return Die(fmt::format("unknown option '{}' for zaken-load", a));
+        auto v = number(a, args[++i], a == "--zaken" || a == "--seed" ? 0 : 1);
+        if (!v) return 2;
+        if (a == "--zaken") {
+            options.zaken = *v;
+            counted = true;
+        } else if (a == "--zaaktypen") {
+            options.zaaktypen = static_cast<int>(*v);
+        } else if (a == "--seed") {
+            options.seed = static_cast<std::uint64_t>(*v);
+        } else {
+            options.batch = static_cast<int>(*v);
+        }
+    }
+    if (!counted) {
+        return Die(
+            "usage: thorbecke zaken-load (--db URL | --data-dir DIR) --zaken N [--zaaktypen 100] [--seed 1] "
+            "[--batch 2000] [--append]"
+        );
+    }
+    auto db = OpenAndMigrate(*config);
+    if (!db) return Die(db.error().detail);
+    auto schemas = json::SchemaSet::Load(embedded::catalogi_openapi());
+    if (!schemas) return Die(schemas.error().detail);
+    auto catalog = referentielijsten::Catalog::LoadEmbedded();
+    if (!catalog) return Die(catalog.error().detail);
+    auto lookup = referentielijsten::MakeLocalLookup(*catalog);
+    catalogi::Store store(**db);
+    catalogi::Service service(store, *schemas, *lookup);
+    auto zaken_schemas = json::SchemaSet::Load(embedded::zaken_openapi());
+    if (!zaken_schemas) return Die(zaken_schemas.error().detail);
+    CatalogiTypes types(service, nullptr);
+    zaken::Store zaken_store(**db);
+    zaken::Service zaken_service(zaken_store, *zaken_schemas, types);
+    LoaderCatalogue catalogue(service);
+    options.progress = [](const std::string& line) { std::fprintf(stderr, "zaken-load: %s\n", line.c_str()); };
+    auto summary = RunSync(zaken::BulkLoad(zaken_store, zaken_service, catalogue, options));
+    if (!summary) return Die(summary.error().detail);
+    std::printf("%s\n", zaken::SummaryJson(*summary).c_str());
+    return 0;
+}
+
 int CmdMigrate(std::vector<std::string> args) {
     auto config = ParseDbArgs(args);
     if (!config) return Die(config.error().detail);
@@ -334,7 +449,10 @@ void Usage() {
              --zaaktype URL --max-vertrouwelijkheid openbaar --scope zrc:zaken.lezen (limits apply to later --scope)
   token      print a JWT for a client: thorbecke token --client-id X --secret Y
   migrate    bring the database schema up to date
-Database for clients/migrate: --db URL or --data-dir DIR (as for serve).
+  zaken-load add zaken in bulk (benchmarks, trials): thorbecke zaken-load --zaken N [--zaaktypen 100] [--seed 1]
+             [--batch 2000] [--append]; creates a catalogue with published zaaktypen and writes one zaak per
+             zaaktype through the Zaken service, the rest in bulk; prints progress, then a JSON summary
+Database for clients/migrate/zaken-load: --db URL or --data-dir DIR (as for serve).
 )");
 }
 
@@ -361,6 +479,7 @@ int main(int argc, char** argv) {
         if (cmd == "clients") return CmdClients(args);
         if (cmd == "token") return CmdToken(args);
         if (cmd == "migrate") return CmdMigrate(args);
+        if (cmd == "zaken-load") return CmdZakenLoad(args);
     } catch (const std::exception& e) {
         return Die(e.what());
     }

@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include "core/http/etag.h"
+
 namespace thorbecke::embedded {
 std::string_view catalogi_openapi();
 std::string_view catalogi_openapi_yaml();
@@ -14,32 +16,6 @@ namespace {
 using http::Access;
 using http::Method;
 using http::Response;
-
-//! ETag over the JSON representation (the Catalogi API's HTTP caching rule); it includes the host part of
-//! every URL, so equivalent resources reached through different hosts get different tags, as required.
-std::string ETag(std::string_view body) {
-    return fmt::format("\"{:016x}\"", std::hash<std::string_view>{}(body));
-}
-
-bool MatchesIfNoneMatch(std::string_view header, std::string_view etag) {
-    if (header.empty()) return false;
-    if (header.find('*') != std::string_view::npos) return true;
-    return header.find(etag) != std::string_view::npos;
-}
-
-Response WithETag(const http::Request& req, Rendered r) {
-    std::string tag = ETag(r.body);
-    if (MatchesIfNoneMatch(req.Header("if-none-match"), tag)) {
-        Response not_modified;
-        not_modified.status = 304;
-        not_modified.content_type.clear();
-        not_modified.SetHeader("ETag", tag);
-        return not_modified;
-    }
-    Response resp = Response::Json(r.status, std::move(r.body));
-    resp.SetHeader("ETag", tag);
-    return resp;
-}
 
 }  // namespace
 
@@ -84,7 +60,7 @@ void RegisterRoutes(http::Router& router, Service& service) {
         router.Add(Method::kGet, item, read, [svc, k](http::Request& req) -> asio::awaitable<Result<Response>> {
             auto r = co_await svc->Retrieve(*k, req);
             if (!r) co_return Fail(r.error());
-            co_return WithETag(req, std::move(*r));
+            co_return http::WithETag(req, Response::Json(r->status, std::move(r->body)));
         });
         router.Add(Method::kPost, collection, write, [svc, k](http::Request& req) -> asio::awaitable<Result<Response>> {
             auto r = co_await svc->Create(*k, req);

@@ -337,22 +337,24 @@ asio::awaitable<Result<std::vector<std::string>>> Service::Render(
     co_return out;
 }
 
-asio::awaitable<Result<Service::CacheTag>> Service::CurrentTag() {
+asio::awaitable<Result<Service::CacheTag>> Service::CurrentTag(storage::Session* session) {
     if (feed_) {
         if (auto v = feed_->Version()) co_return CacheTag{1, static_cast<std::int64_t>(*v)};
     }
-    auto generation = co_await store_.Generation(nullptr);
+    auto generation = co_await store_.Generation(session);
     if (!generation) co_return Fail(generation.error());
     co_return CacheTag{0, *generation};
 }
 
-asio::awaitable<Result<std::string>> Service::CachedRender(std::string key, RenderFn render) {
-    auto tag = co_await CurrentTag();
+asio::awaitable<Result<std::string>> Service::CachedRender(
+    std::string key, RenderFn render, storage::Session* session
+) {
+    auto tag = co_await CurrentTag(session);
     if (!tag) co_return Fail(tag.error());
     if (auto hit = RenderCache::Local().Find(key, *tag)) co_return std::move(*hit);
     std::string body;
-    // All reads of one request in one go: one snapshot, one round of locking (see Database::Read).
-    auto st = co_await store_.db().Read([&](storage::Session& s) -> asio::awaitable<Status> {
+    std::function<asio::awaitable<Status>(storage::Session&)> run = [&](storage::Session& s
+                                                                    ) -> asio::awaitable<Status> {
         if (tag->first == 0) {
             // The generation of the snapshot itself, which may be newer than the one read above.
             auto snapshot = co_await store_.Generation(&s);
@@ -363,16 +365,25 @@ asio::awaitable<Result<std::string>> Service::CachedRender(std::string key, Rend
         if (!rendered) co_return Fail(rendered.error());
         body = std::move(*rendered);
         co_return Status{};
-    });
+    };
+    // Inside a caller's transaction its own connection reads (another could be waiting for this one's locks);
+    // otherwise all reads of one request in one go: one snapshot, one round of locking (see Database::Read).
+    Status st;
+    if (session) {
+        st = co_await run(*session);
+    } else {
+        storage::Database::TxFn fn = run;
+        st = co_await store_.db().Read(fn);
+    }
     if (!st) co_return Fail(st.error());
     RenderCache::Local().Put(std::move(key), *tag, body);
     co_return body;
 }
 
 asio::awaitable<Result<std::string>> Service::RetrieveUuid(
-    const Kind& kind, std::string uuid, std::string base_url, std::string path
+    const Kind& kind, std::string uuid, std::string base_url, std::string path, storage::Session* session
 ) {
-    co_return co_await CachedRender(base_url + path, [&](storage::Session& s) -> asio::awaitable<Result<std::string>> {
+    RenderFn render = [&](storage::Session& s) -> asio::awaitable<Result<std::string>> {
         auto row = co_await store_.Get(&s, uuid);
         if (!row) co_return Fail(row.error());
         if (!*row || (*row)->kind != kind.id) co_return Fail(Error::NotFound());
@@ -380,18 +391,22 @@ asio::awaitable<Result<std::string>> Service::RetrieveUuid(
         auto rendered = co_await Render(&s, one, base_url);
         if (!rendered) co_return Fail(rendered.error());
         co_return std::move(rendered->front());
-    });
+    };
+    std::string key = base_url + path;
+    co_return co_await CachedRender(key, render, session);
 }
 
 asio::awaitable<Result<Rendered>> Service::Retrieve(const Kind& kind, const http::Request& req) {
     const std::string& uuid = req.PathParam("uuid");
     if (!IsUuid(uuid)) co_return Fail(Error::NotFound());
-    auto body = co_await RetrieveUuid(kind, uuid, req.base_url, req.path);
+    auto body = co_await RetrieveUuid(kind, uuid, req.base_url, req.path, nullptr);
     if (!body) co_return Fail(body.error());
     co_return Rendered{200, std::move(*body)};
 }
 
-asio::awaitable<Result<std::optional<std::string>>> Service::FindByUrl(std::string url, std::string base_url) {
+asio::awaitable<Result<std::optional<std::string>>> Service::FindByUrl(
+    std::string url, std::string base_url, storage::Session* session
+) {
     std::string root = base_url + std::string(kApiRoot) + "/";
     if (!url.starts_with(root)) co_return std::nullopt;
     std::string_view rest = std::string_view(url).substr(root.size());
@@ -401,7 +416,8 @@ asio::awaitable<Result<std::optional<std::string>>> Service::FindByUrl(std::stri
     if (!kind) co_return std::nullopt;
     auto uuid = MatchUrl(url, base_url, *kind);
     if (!uuid) co_return std::nullopt;
-    auto body = co_await RetrieveUuid(*kind, *uuid, base_url, FullUrl("", *kind, *uuid));
+    std::string path = FullUrl("", *kind, *uuid);
+    auto body = co_await RetrieveUuid(*kind, *uuid, base_url, path, session);
     if (!body) {
         if (body.error().status == 404) co_return std::nullopt;
         co_return Fail(body.error());

@@ -32,8 +32,11 @@ class Service {
     asio::awaitable<Result<Rendered>> Retrieve(const Kind& kind, const http::Request& req);
     //! The JSON of the Catalogi resource that `url` names on this server (reached as `base_url`), as a GET
     //! would answer it; nullopt when the URL names no such resource. Other components (Zaken) use it to
-    //! read the types they refer to by URL, without an HTTP round trip to themselves.
-    asio::awaitable<Result<std::optional<std::string>>> FindByUrl(std::string url, std::string base_url);
+    //! read the types they refer to by URL, without an HTTP round trip to themselves. Inside a transaction,
+    //! pass its session: a cache miss then reads on that connection instead of waiting for another.
+    asio::awaitable<Result<std::optional<std::string>>> FindByUrl(
+        std::string url, std::string base_url, storage::Session* session = nullptr
+    );
     asio::awaitable<Result<Rendered>> List(const Kind& kind, const http::Request& req);
     asio::awaitable<Result<Rendered>> Create(const Kind& kind, const http::Request& req);
     //! PUT (partial=false) or PATCH (partial=true).
@@ -54,7 +57,7 @@ class Service {
 
   private:
     asio::awaitable<Result<std::string>> RetrieveUuid(
-        const Kind& kind, std::string uuid, std::string base_url, std::string path
+        const Kind& kind, std::string uuid, std::string base_url, std::string path, storage::Session* session
     );
     struct WriteContext;
     asio::awaitable<Result<std::string>> Write(
@@ -77,11 +80,13 @@ class Service {
     //! Which state of the catalogue a rendering belongs to: (source, number), source 0 = the database's
     //! generation, 1 = the change feed's version.
     using CacheTag = std::pair<int, std::int64_t>;
-    asio::awaitable<Result<CacheTag>> CurrentTag();
+    asio::awaitable<Result<CacheTag>> CurrentTag(storage::Session* session = nullptr);
     using RenderFn = std::function<asio::awaitable<Result<std::string>>(storage::Session&)>;
     //! The body for `key` from this thread's render cache while the catalogue has not changed; otherwise
     //! `render` runs with all its reads in one snapshot, and its body is cached.
-    asio::awaitable<Result<std::string>> CachedRender(std::string key, RenderFn render);
+    asio::awaitable<Result<std::string>> CachedRender(
+        std::string key, RenderFn render, storage::Session* session = nullptr
+    );
     void Changed() {
         if (feed_) feed_->LocalChange();
     }

@@ -80,6 +80,48 @@ bool IsDateTime(std::string_view s) {
            Digits(s, i + 4, 2, om);
 }
 
+std::optional<std::string> ToUtcInstant(std::string_view s) {
+    if (!IsDateTime(s)) return std::nullopt;
+    auto date = ParseDate(s.substr(0, 10));
+    int h = 0, mi = 0, se = 0;
+    Digits(s, 11, 2, h);
+    Digits(s, 14, 2, mi);
+    Digits(s, 17, 2, se);
+    std::size_t i = 19;
+    long micros = 0;
+    if (s[i] == '.') {
+        ++i;
+        int digits = 0;
+        while (i < s.size() && s[i] >= '0' && s[i] <= '9') {
+            if (digits < 6) {
+                micros = micros * 10 + (s[i] - '0');
+                ++digits;
+            }
+            ++i;
+        }
+        for (; digits < 6; ++digits) micros *= 10;
+    }
+    long offset_minutes = 0;
+    if (s[i] == '+' || s[i] == '-') {
+        int oh = 0, om = 0;
+        Digits(s, i + 1, 2, oh);
+        Digits(s, i + 4, 2, om);
+        offset_minutes = (s[i] == '-' ? -1 : 1) * (oh * 60 + om);
+    }
+    using namespace std::chrono;
+    auto t = sys_days(*date) + hours(h) + minutes(mi) + seconds(se) + microseconds(micros) - minutes(offset_minutes);
+    auto days = floor<std::chrono::days>(t);
+    hh_mm_ss tod{duration_cast<microseconds>(t - days)};
+    return fmt::format(
+        "{}T{:02}:{:02}:{:02}.{:06}Z",
+        FormatDate(year_month_day{days}),
+        tod.hours().count(),
+        tod.minutes().count(),
+        tod.seconds().count(),
+        tod.subseconds().count()
+    );
+}
+
 std::optional<Duration> ParseDuration(std::string_view s) {
     // P[nY][nM][nW][nD][T[nH][nM][n[.f]S]] with at least one component.
     if (s.size() < 2 || s[0] != 'P') return std::nullopt;

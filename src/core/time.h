@@ -18,6 +18,10 @@ std::string NowIso();
 //! Parses an RFC 3339 date-time ("2024-01-02T03:04:05Z", optional fraction, Z or +hh:mm offset).
 bool IsDateTime(std::string_view s);
 
+//! An RFC 3339 date-time as the UTC instant "YYYY-MM-DDTHH:MM:SS.ffffffZ" (microseconds), so instants given with
+//! different offsets or precision compare correctly as text; nullopt when it is not a date-time.
+std::optional<std::string> ToUtcInstant(std::string_view s);
+
 struct Duration {
     long years = 0, months = 0, weeks = 0, days = 0, hours = 0, minutes = 0;
     double seconds = 0;

@@ -181,6 +181,20 @@ asio::awaitable<Result<http::Response>> Service::RunComposite(
     }
     add("status", -1, KindId::kStatus, Action::kCreate, obj("status"));
 
+    // What the steps refer to in other APIs is fetched before the transaction.
+    std::vector<std::map<std::string, bj::object>> remote(steps.size());
+    for (std::size_t i = 0; i < steps.size(); ++i) {
+        Ctx probe{steps[i].op, req, req.base_url};
+        probe.body = steps[i].body;
+        auto fetched = co_await FetchReferences(probe);
+        if (!fetched) {
+            Error e = fetched.error();
+            std::string prefix = steps[i].index < 0 ? steps[i].key : fmt::format("{}.{}", steps[i].key, steps[i].index);
+            for (auto& p : e.invalid_params) p.name = prefix + "." + p.name;
+            co_return Fail(std::move(e));
+        }
+        remote[i] = std::move(probe.remote);
+    }
     std::vector<std::unique_ptr<Ctx>> done;
     auto st = co_await store_.db().Transaction([&](storage::Session& s) -> asio::awaitable<Status> {
         done.clear();
@@ -191,6 +205,7 @@ asio::awaitable<Result<http::Response>> Service::RunComposite(
             ctx->create = step.op.action == Action::kCreate;
             ctx->partial = step.op.action == Action::kPartialUpdate;
             ctx->body = step.body;
+            ctx->remote = remote[static_cast<std::size_t>(&step - steps.data())];
             bool is_zaak = step.op.kind->id == KindId::kZaak;
             if (!is_zaak) {
                 ctx->body["zaak"] = std::string(1, json::kBaseMarkerChar) + std::string(kZakenPath) + zaak_uuid;

@@ -83,7 +83,7 @@ class MultiInsert {
     MultiInsert(storage::Dialect d, std::string head, std::string row, std::string tail = {})
         : head_(std::move(head)), row_(std::move(row)), tail_(std::move(tail)) {
         per_row_ = static_cast<std::size_t>(std::count(row_.begin(), row_.end(), '?'));
-        std::size_t budget = d == storage::Dialect::kSqlite ? 256 : 4096;
+        std::size_t budget = d == storage::Dialect::kSqlite ? 64 : 4096;
         std::size_t limit = std::max<std::size_t>(1, std::min<std::size_t>(512, budget / per_row_));
         max_rows_ = 1;
         while (max_rows_ * 2 <= limit) max_rows_ *= 2;
@@ -519,7 +519,7 @@ class Writer {
         bool sqlite = dialect_ == storage::Dialect::kSqlite;
         if (sqlite) {
             // A larger page cache for this connection: the loader's inserts touch many index pages.
-            auto pragma = co_await s.Query("PRAGMA cache_size = -262144", storage::MakeParams());
+            auto pragma = co_await s.Query("PRAGMA cache_size = -1048576", storage::MakeParams());
             if (!pragma) co_return Fail(pragma.error());
         }
         // Identificaties: reserve a block of the service's own counter per registration year (zrc-002), so the

@@ -17,7 +17,6 @@
 
 namespace thorbecke::zaken::detail {
 
-
 // ---- URLs -------------------------------------------------------------------------------------------------
 
 //! URLs into this server are stored relative to the base URL (see json::kBaseMarker), everywhere in a document.
@@ -223,27 +222,33 @@ bool ReadOnly(const bj::object& prop) {
 }
 
 //! What a response shows for an optional field that was not given: null, "", [] or nothing.
-bj::value DefaultFor(const json::SchemaSet& set, const bj::object& prop) {
+std::optional<bj::value> DefaultFor(const json::SchemaSet& set, const bj::object& prop) {
     auto nullable = [](const bj::object& o) {
         auto* n = o.if_contains("nullable");
         return n && n->is_bool() && n->as_bool();
     };
-    if (nullable(prop)) return nullptr;
+    if (nullable(prop)) return bj::value(nullptr);
     if (prop.contains("oneOf")) return bj::value("");
     if (auto* all = prop.if_contains("allOf"); all && all->is_array() && !all->as_array().empty()) {
         auto* target = Deref(set, all->as_array()[0].if_object());
         if (target && target->contains("enum")) return bj::value("");
-        if (target && nullable(*target)) return nullptr;
-        return bj::object();
+        if (target && nullable(*target)) return bj::value(nullptr);
+        return std::nullopt;  // an absent sub-object stays absent ({} would break its required fields)
     }
     auto* target = Deref(set, &prop);
+    if (target && target->contains("properties")) return std::nullopt;
     auto* t = target ? target->if_contains("type") : nullptr;
     std::string_view type = t && t->is_string() ? std::string_view(t->as_string()) : "";
-    if (type == "string") return bj::value("");
-    if (type == "array") return bj::array();
-    if (type == "boolean") return false;
-    if (type == "object") return bj::object();
-    return nullptr;
+    if (type == "string") {
+        // "" would break a minimum length or a pattern: such a field is left out instead.
+        auto* min = target->if_contains("minLength");
+        if ((min && min->is_int64() && min->as_int64() > 0) || target->contains("pattern")) return std::nullopt;
+        return bj::value("");
+    }
+    if (type == "array") return bj::value(bj::array());
+    if (type == "boolean") return bj::value(false);
+    if (type == "object") return bj::value(bj::object());
+    return bj::value(nullptr);
 }
 
 //! Fields a response derives when it is rendered (they change when other objects change).
@@ -282,14 +287,13 @@ std::string BuildDoc(
             continue;
         }
         if (DerivedAtRender(kind.id, name)) continue;
-        if (ReadOnly(*prop)) {
-            doc[name] = DefaultFor(set, *prop);
-            continue;
+        const bj::value* given = ReadOnly(*prop) ? nullptr : input.if_contains(name);
+        if (given && given->is_string() && given->as_string().empty() && !DefaultFor(set, *prop)) given = nullptr;
+        if (given) {
+            doc[name] = *given;
+        } else if (auto d = DefaultFor(set, *prop)) {
+            doc[name] = std::move(*d);
         }
-        if (auto* v = input.if_contains(name))
-            doc[name] = *v;
-        else
-            doc[name] = DefaultFor(set, *prop);
     }
     return json::Serialize(doc);
 }
@@ -344,6 +348,39 @@ http::Response JsonResponse(int status, std::string body, bool crs) {
 }
 
 //! Search keys of a rol: the `rollen` list filters and (prefixed "rol__") those of the `zaken` list.
+std::vector<std::string_view> ImmutableFields(KindId kind) {
+    switch (kind) {
+        case KindId::kResultaat:
+            return {"resultaattype"};
+        case KindId::kRol:
+            return {"roltype"};
+        case KindId::kZaakeigenschap:
+            return {"eigenschap"};
+        case KindId::kZaakobject:
+            return {"object", "objectType"};
+        case KindId::kZaakinformatieobject:
+            return {"informatieobject"};
+        default:
+            return {};
+    }
+}
+
+std::string LoaRank(std::string_view level) {
+    // DigiD and eHerkenning levels on one scale (eIDAS: laag, substantieel, hoog), so "up to" compares.
+    static const std::map<std::string_view, std::string_view> kRanks{
+        {"urn:etoegang:core:assurance-class:loa1", "10"},
+        {"urn:oasis:names:tc:SAML:2.0:ac:classes:PasswordProtectedTransport", "20"},
+        {"urn:etoegang:core:assurance-class:loa2", "20"},
+        {"urn:oasis:names:tc:SAML:2.0:ac:classes:MobileTwoFactorContract", "25"},
+        {"urn:etoegang:core:assurance-class:loa2plus", "25"},
+        {"urn:oasis:names:tc:SAML:2.0:ac:classes:Smartcard", "30"},
+        {"urn:etoegang:core:assurance-class:loa3", "30"},
+        {"urn:oasis:names:tc:SAML:2.0:ac:classes:SmartcardPKI", "40"},
+        {"urn:etoegang:core:assurance-class:loa4", "40"}};
+    auto it = kRanks.find(level);
+    return it == kRanks.end() ? std::string("99") : std::string(it->second);
+}
+
 std::vector<std::pair<std::string, std::string>> RolKeys(const bj::object& rol) {
     std::vector<std::pair<std::string, std::string>> keys;
     auto add = [&](std::string name, std::string value) {
@@ -353,7 +390,12 @@ std::vector<std::pair<std::string, std::string>> RolKeys(const bj::object& rol) 
     add("betrokkeneType", Str(rol, "betrokkeneType"));
     add("omschrijving", Str(rol, "omschrijving"));
     add("omschrijvingGeneriek", Str(rol, "omschrijvingGeneriek"));
-    add("machtiging", Str(rol, "indicatieMachtiging"));
+    // machtiging=eigen: the rol acts for itself (no indicatieMachtiging).
+    add("machtiging", Str(rol, "indicatieMachtiging").empty() ? std::string("eigen") : Str(rol, "indicatieMachtiging"));
+    if (auto* ctx = rol.if_contains("authenticatieContext"); ctx && ctx->is_object()) {
+        std::string loa = Str(ctx->as_object(), "levelOfAssurance");
+        if (!loa.empty()) add("machtiging__loa", LoaRank(loa));
+    }
     std::string type = Str(rol, "betrokkeneType");
     static const std::map<std::string, std::string> kTypeNames{
         {"natuurlijk_persoon", "natuurlijkPersoon"},

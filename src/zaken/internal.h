@@ -72,8 +72,9 @@ void CollectFields(
     std::vector<std::pair<std::string, const bj::object*>>& out
 );
 bool ReadOnly(const bj::object& prop);
-//! What a response shows for an optional field that was not given: null, "", [] or nothing.
-bj::value DefaultFor(const json::SchemaSet& set, const bj::object& prop);
+//! What a response shows for an optional field that was not given: null, "", [] or nothing (nullopt: the
+//! field is left out).
+std::optional<bj::value> DefaultFor(const json::SchemaSet& set, const bj::object& prop);
 //! Fields a response derives when it is rendered (they change when other objects change).
 bool DerivedAtRender(KindId kind, std::string_view field);
 //! The stored document: every response field in OAS order; given values, computed read-only values, or the
@@ -92,6 +93,11 @@ std::string OptUrl(const std::optional<std::string>& url);
 Status CheckCrs(const http::Request& req, bool has_body);
 http::Response JsonResponse(int status, std::string body, bool crs);
 //! Search keys of a rol: the `rollen` list filters and (prefixed "rol__") those of the `zaken` list.
+//! Fields an object keeps for life: a change is refused with `wijzigen-niet-toegelaten`, as the reference
+//! implementation does.
+std::vector<std::string_view> ImmutableFields(KindId kind);
+//! A level of assurance (DigiD / eHerkenning URN) as a two-digit rank; "99" for an unknown one.
+std::string LoaRank(std::string_view level);
 std::vector<std::pair<std::string, std::string>> RolKeys(const bj::object& rol);
 
 }  // namespace detail
@@ -111,6 +117,8 @@ struct Service::Ctx {
     std::vector<std::pair<std::string, std::string>> keys = {};
     std::string uuid = {};  // of the object written
     bool deleted = false;
+    //! Resources of other APIs the request refers to, fetched before the transaction: field -> JSON.
+    std::map<std::string, bj::object> remote = {};
 };
 
 }  // namespace thorbecke::zaken

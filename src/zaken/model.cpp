@@ -103,7 +103,9 @@ std::vector<Kind> MakeKinds() {
             false,
             "informatieobject",
             "",
-            {{"zaak", F::kZaak}, {"informatieobject", F::kRef}}},
+            {{"zaak", F::kZaak}, {"informatieobject", F::kRef}},
+            "zaak",
+            {"status"}},  // Status.zaakinformatieobjecten lists those that name the status
         Kind{
             K::kKlantcontact,
             "klantcontact",

@@ -44,7 +44,7 @@ asio::awaitable<Status> Service::PrepareZaak(Ctx& ctx, storage::Session& s) {
             }
         }
     }
-    auto zaaktype = co_await FetchType("zaaktype", zaaktype_url, base, kZaaktypenPath);
+    auto zaaktype = co_await FetchType("zaaktype", zaaktype_url, base, kZaaktypenPath, &s);
     if (!zaaktype) co_return Fail(zaaktype.error());
     ctx.zaaktype = std::move(*zaaktype);
     if (!before) {
@@ -59,7 +59,9 @@ asio::awaitable<Status> Service::PrepareZaak(Ctx& ctx, storage::Session& s) {
         if (!v.empty() && !IsValidRsin(v)) errors.push_back({field, "invalid", "Onjuist RSIN-nummer (elfproef)."});
     }
     if (Str(in, "betalingsindicatie") == "nvt") {
-        auto* d = in.if_contains("laatsteBetaaldatum");
+        // zrc-014: nothing to pay, so no payment date; one still stored from before is cleared.
+        auto* d = ctx.body.if_contains("laatsteBetaaldatum");
+        if (!d || d->is_null()) in["laatsteBetaaldatum"] = nullptr;
         if (d && !d->is_null()) {
             errors.push_back(
                 {"laatsteBetaaldatum",
@@ -85,7 +87,8 @@ asio::awaitable<Status> Service::PrepareZaak(Ctx& ctx, storage::Session& s) {
             const auto& item = rel->as_array()[i];
             std::string url = item.is_object() ? Str(item.as_object(), "url") : std::string();
             auto uuid = UuidAfter(url, kZakenPath);
-            bool found = false;
+            // A zaak of another Zaken API was fetched before the transaction (FetchReferences).
+            bool found = ctx.remote.contains(fmt::format("relevanteAndereZaken.{}", i));
             if (uuid && !url.empty() && url.front() == json::kBaseMarkerChar) {
                 auto z = co_await store_.GetZaak(s, *uuid, false);
                 if (!z) co_return Fail(z.error());
@@ -131,7 +134,7 @@ asio::awaitable<Status> Service::PrepareZaak(Ctx& ctx, storage::Session& s) {
             }
         }
         // The hoofdzaak's zaaktype must allow this zaak's zaaktype as deelzaaktype.
-        auto hzt = co_await FetchType("hoofdzaak", (*hz)->zaaktype, base, kZaaktypenPath);
+        auto hzt = co_await FetchType("hoofdzaak", (*hz)->zaaktype, base, kZaaktypenPath, &s);
         if (hzt && !Contains(*hzt, "deelzaaktypen", Full(zaaktype_url, base))) {
             co_return Fail(Rule(
                 "zaaktype",
@@ -235,6 +238,23 @@ asio::awaitable<Status> Service::PrepareZaak(Ctx& ctx, storage::Session& s) {
     row.startdatum = OptStr(in, "startdatum");
     row.einddatum_gepland = OptStr(in, "einddatumGepland");
     row.uiterlijke_einddatum = OptStr(in, "uiterlijkeEinddatumAfdoening");
+    row.publicatiedatum = OptStr(in, "publicatiedatum");
+    // Opschorting.eerdereOpschorting: whether the zaak was suspended before.
+    if (auto* opschorting = in.if_contains("opschorting"); opschorting && opschorting->is_object()) {
+        bool earlier = false;
+        if (before) {
+            if (auto doc = json::Parse(before->doc); doc && doc->is_object()) {
+                auto* old = doc->as_object().if_contains("opschorting");
+                if (old && old->is_object()) {
+                    for (std::string_view f : {"indicatie", "eerdereOpschorting"}) {
+                        auto* v = old->as_object().if_contains(f);
+                        earlier = earlier || (v && v->is_bool() && v->as_bool());
+                    }
+                }
+            }
+        }
+        opschorting->as_object()["eerdereOpschorting"] = earlier;
+    }
     row.archiefnominatie = OptStr(in, "archiefnominatie");
     row.archiefstatus = OptStr(in, "archiefstatus");
     row.archiefactiedatum = OptStr(in, "archiefactiedatum");
@@ -256,8 +276,9 @@ asio::awaitable<Status> Service::PrepareZaak(Ctx& ctx, storage::Session& s) {
         auto st = co_await store_.InsertZaak(s, row);
         if (!st) co_return st;
     }
-    // Kenmerken are searchable (kenmerk, kenmerk__bron).
+    // Kenmerken and the zaaktype's omschrijving are searchable (kenmerk, kenmerk__bron, zaaktype__omschrijving).
     std::vector<std::pair<std::string, std::string>> keys;
+    if (auto o = Str(ctx.zaaktype, "omschrijving"); !o.empty()) keys.emplace_back("zaaktype__omschrijving", o);
     if (auto* k = in.if_contains("kenmerken"); k && k->is_array()) {
         for (const auto& item : k->as_array()) {
             if (!item.is_object()) continue;
@@ -292,7 +313,7 @@ asio::awaitable<Status> Service::CloseOrReopen(Ctx& ctx, storage::Session& s, bo
     const std::string& base = ctx.base;
     bool closed = z.einddatum.has_value();
     std::vector<std::string> forced{std::string(kGeforceerd)};
-    std::vector<std::string> reopen{std::string(kHeropenen), std::string(kGeforceerd)};
+    std::vector<std::string> reopen{std::string(kHeropenen)};
     std::optional<std::string> start_bewaartermijn;
     if (auto doc = json::Parse(z.doc); doc && doc->is_object())
         start_bewaartermijn = OptStr(doc->as_object(), "startdatumBewaartermijn");
@@ -301,6 +322,15 @@ asio::awaitable<Status> Service::CloseOrReopen(Ctx& ctx, storage::Session& s, bo
         if (!closed) co_return Status{};
         // zrc-008: reopening a closed zaak needs zaken.heropenen; its archiving parameters are cleared.
         if (!MayAccess(ctx.principal, reopen, z)) co_return Fail(Forbidden());
+        // A deelzaak does not reopen under a closed hoofdzaak.
+        if (z.hoofdzaak) {
+            auto h = co_await store_.GetZaak(s, *z.hoofdzaak, false);
+            if (!h) co_return Fail(h.error());
+            if (*h && (*h)->einddatum) {
+                co_return Fail(Rule("nonFieldErrors", "hoofdzaak-closed", "De hoofdzaak van deze deelzaak is gesloten.")
+                );
+            }
+        }
         z.einddatum.reset();
         z.archiefnominatie.reset();
         z.archiefactiedatum.reset();
@@ -312,10 +342,25 @@ asio::awaitable<Status> Service::CloseOrReopen(Ctx& ctx, storage::Session& s, bo
                 "nonFieldErrors", "resultaat-does-not-exist", "Een zaak kan niet afgesloten worden zonder resultaat."
             ));
         }
+        // A hoofdzaak closes after its deelzaken, each with a resultaat.
+        auto deel = co_await store_.Deelzaken(s, z.uuid);
+        if (!deel) co_return Fail(deel.error());
+        auto deelzaken = co_await store_.GetZaken(s, *deel);
+        if (!deelzaken) co_return Fail(deelzaken.error());
+        for (const auto& d : *deelzaken) {
+            if (!d.einddatum) {
+                co_return Fail(Rule("nonFieldErrors", "deelzaken-not-closed", "Alle deelzaken moeten gesloten zijn."));
+            }
+            if (!d.resultaat) {
+                co_return Fail(
+                    Rule("nonFieldErrors", "deelzaak-resultaat-does-not-exist", "Een deelzaak heeft geen resultaat.")
+                );
+            }
+        }
         z.einddatum = DatePart(Str(ctx.input, "datumStatusGezet"));
         // zrc-021: archiving parameters from the resultaattype.
         auto resultaattype =
-            co_await FetchType("resultaattype", z.resultaattype.value_or(""), base, "/resultaattypen/");
+            co_await FetchType("resultaattype", z.resultaattype.value_or(""), base, "/resultaattypen/", &s);
         if (!resultaattype) co_return Fail(resultaattype.error());
         ArchiveFacts facts;
         facts.einddatum = *z.einddatum;
@@ -355,6 +400,36 @@ asio::awaitable<Status> Service::CloseOrReopen(Ctx& ctx, storage::Session& s, bo
         if (!outcome->archiefnominatie.empty()) z.archiefnominatie = outcome->archiefnominatie;
         if (outcome->archiefactiedatum) z.archiefactiedatum = outcome->archiefactiedatum;
         if (outcome->startdatumBewaartermijn) start_bewaartermijn = outcome->startdatumBewaartermijn;
+        // Deelzaken whose brondatum is the hoofdzaak's einddatum get their archiving dates now.
+        for (const auto& d : *deelzaken) {
+            auto rt = co_await FetchType("resultaattype", d.resultaattype.value_or(""), base, "/resultaattypen/", &s);
+            if (!rt) continue;  // a type that cannot be read leaves the deelzaak as it is
+            auto* proc = rt->if_contains("brondatumArchiefprocedure");
+            if (!proc || !proc->is_object() || Str(proc->as_object(), "afleidingswijze") != "hoofdzaak") continue;
+            std::optional<std::string> deel_start;
+            if (auto doc = json::Parse(d.doc); doc && doc->is_object())
+                deel_start = OptStr(doc->as_object(), "startdatumBewaartermijn");
+            ArchiveFacts deel_facts;
+            deel_facts.einddatum = d.einddatum.value_or("");
+            deel_facts.hoofdzaak_einddatum = *z.einddatum;
+            deel_facts.archiefnominatie = d.archiefnominatie.value_or("");
+            deel_facts.archiefactiedatum = d.archiefactiedatum.value_or("");
+            deel_facts.startdatum_bewaartermijn = deel_start.value_or("");
+            auto deel_outcome = DeriveArchiving(*rt, deel_facts);
+            if (!deel_outcome) co_return Fail(deel_outcome.error());
+            ZaakRow after = d;
+            if (!deel_outcome->archiefnominatie.empty()) after.archiefnominatie = deel_outcome->archiefnominatie;
+            if (deel_outcome->archiefactiedatum) after.archiefactiedatum = deel_outcome->archiefactiedatum;
+            if (deel_outcome->startdatumBewaartermijn) deel_start = deel_outcome->startdatumBewaartermijn;
+            after.doc = WithFields(
+                d.doc,
+                {{"archiefnominatie", OptValue(after.archiefnominatie)},
+                 {"archiefactiedatum", OptValue(after.archiefactiedatum)},
+                 {"startdatumBewaartermijn", OptValue(deel_start)}}
+            );
+            auto updated = co_await store_.UpdateZaak(s, d, after);
+            if (!updated) co_return Fail(updated.error());
+        }
     }
     z.doc = WithFields(
         z.doc,
@@ -421,18 +496,32 @@ asio::awaitable<Status> Service::PrepareObject(Ctx& ctx, storage::Session& s) {
         co_return Fail(Forbidden());
     }
 
+    if (ctx.object_before) {
+        if (auto fields = ImmutableFields(kind.id); !fields.empty()) {
+            auto before_doc = json::Parse(ctx.object_before->doc);
+            for (auto field : fields) {
+                if (before_doc && before_doc->is_object() && Str(in, field) != Str(before_doc->as_object(), field)) {
+                    co_return Fail(
+                        Rule(std::string(field), "wijzigen-niet-toegelaten", "Dit veld mag niet gewijzigd worden.")
+                    );
+                }
+            }
+        }
+    }
+
     ObjectRow row = ctx.object_before ? *ctx.object_before : ObjectRow{};
     if (!ctx.object_before) row.uuid = NewUuid();
     row.kind = std::string(kind.name);
     row.zaak = zaak_uuid;
     ctx.uuid = row.uuid;
     std::map<std::string, bj::value> computed;
+    std::optional<std::string> instant;  // statussen: datumStatusGezet in UTC, for ordering
     computed["url"] = std::string(1, json::kBaseMarkerChar) + ObjectPath(kind, zaak_uuid, row.uuid);
     computed["uuid"] = row.uuid;
 
     // Types must belong to the zaak's zaaktype (zrc-016, zrc-018, zrc-019, zrc-020).
     auto type_of = [&](std::string_view list_field) -> asio::awaitable<Result<bj::object>> {
-        auto zaaktype = co_await FetchType("zaaktype", zaak.zaaktype, base, kZaaktypenPath);
+        auto zaaktype = co_await FetchType("zaaktype", zaak.zaaktype, base, kZaaktypenPath, &s);
         if (!zaaktype) co_return Fail(zaaktype.error());
         std::string url = Str(in, kind.ref_field);
         if (!Contains(*zaaktype, list_field, Full(url, base))) {
@@ -443,7 +532,7 @@ asio::awaitable<Status> Service::PrepareObject(Ctx& ctx, storage::Session& s) {
             ));
         }
         std::string field(kind.ref_field);
-        co_return co_await FetchType(field, url, base, "/catalogi/api/v1/");
+        co_return co_await FetchType(field, url, base, "/catalogi/api/v1/", &s);
     };
 
     switch (kind.id) {
@@ -452,12 +541,43 @@ asio::awaitable<Status> Service::PrepareObject(Ctx& ctx, storage::Session& s) {
             if (!statustype) co_return Fail(statustype.error());
             auto* eind = statustype->if_contains("isEindstatus");
             bool eindstatus = eind && eind->is_bool() && eind->as_bool();
+            // zaken.aanmaken sets the first status only; later ones need zaken.statussen.toevoegen (or, to
+            // reopen a closed zaak, zaken.heropenen: checked in CloseOrReopen).
+            if (zaak.status && !zaak.einddatum) {
+                std::vector<std::string> more{"zaken.statussen.toevoegen"};
+                if (!MayAccess(ctx.principal, more, zaak)) co_return Fail(Forbidden());
+            }
+            // Instants compare in UTC, whatever offset or precision the client wrote.
+            instant = ToUtcInstant(Str(in, "datumStatusGezet")).value_or(Str(in, "datumStatusGezet"));
+            std::vector<std::string> one{zaak_uuid};
+            std::vector<std::string> kinds{"status"};
+            auto existing = co_await store_.ObjectsOf(s, one, kinds, false);
+            if (!existing) co_return Fail(existing.error());
+            for (const auto& other : *existing) {
+                if (other.uuid != row.uuid && other.attr == *instant) {
+                    co_return Fail(
+                        Rule("nonFieldErrors", "unique", "De velden zaak, datumStatusGezet moeten een unieke set zijn.")
+                    );
+                }
+            }
+            // gezetdoor: a rol of this zaak.
+            if (std::string by = Str(in, "gezetdoor"); !by.empty()) {
+                auto rol = UuidAfter(by, "/zaken/api/v1/rollen/");
+                bool ok = false;
+                if (rol && by.front() == json::kBaseMarkerChar) {
+                    auto found_rol = co_await store_.GetObject(s, *rol, false);
+                    if (!found_rol) co_return Fail(found_rol.error());
+                    ok = *found_rol && (*found_rol)->kind == "rol" && (*found_rol)->zaak == zaak_uuid;
+                }
+                if (!ok) co_return Fail(Rule("nonFieldErrors", "zaak-mismatch", "De rol hoort niet bij de zaak."));
+                ctx.keys.emplace_back("gezetdoor", by);
+            }
             // The newest status (by datumStatusGezet) is the zaak's status.
             bool newest = true;
             if (zaak.status) {
-                auto current = co_await store_.GetObject(s, *zaak.status, false);
-                if (!current) co_return Fail(current.error());
-                if (*current) newest = Str(in, "datumStatusGezet") >= (*current)->attr;
+                for (const auto& other : *existing) {
+                    if (other.uuid == *zaak.status) newest = *instant >= other.attr;
+                }
             }
             if (newest) {
                 zaak.status = row.uuid;
@@ -488,10 +608,34 @@ asio::awaitable<Status> Service::PrepareObject(Ctx& ctx, storage::Session& s) {
                     registered = Str(d->as_object(), "registratiedatum");
             }
             computed["registratiedatum"] = registered.empty() ? NowIso() : registered;
-            if (auto* ident = in.if_contains("betrokkeneIdentificatie"); ident && ident->is_object()) {
+            auto* ident = in.if_contains("betrokkeneIdentificatie");
+            bool identified = ident && ident->is_object() && !ident->as_object().empty();
+            if (Str(in, "betrokkene").empty() && !identified) {
+                co_return Fail(Rule(
+                    "nonFieldErrors",
+                    "invalid-betrokkene",
+                    "betrokkene of betrokkeneIdentificatie moet opgegeven worden."
+                ));
+            }
+            if (identified) {
                 std::string bsn = Str(ident->as_object(), "inpBsn");
                 if (!bsn.empty() && !IsValidBsn(bsn)) {
                     co_return Fail(Rule("betrokkeneIdentificatie.inpBsn", "invalid", "Onjuist BSN (elfproef)."));
+                }
+            }
+            // A zaak has at most one initiator.
+            if (Str(*roltype, "omschrijvingGeneriek") == "initiator") {
+                std::vector<std::string> one{zaak_uuid};
+                std::vector<std::string> kinds{"rol"};
+                auto rollen = co_await store_.ObjectsOf(s, one, kinds, true);
+                if (!rollen) co_return Fail(rollen.error());
+                for (const auto& other : *rollen) {
+                    auto d = json::Parse(other.doc);
+                    if (other.uuid != row.uuid && d && d->is_object() &&
+                        Str(d->as_object(), "omschrijvingGeneriek") == "initiator") {
+                        co_return Fail(Rule("roltype", "max-occurences", "Een zaak mag maximaal één initiator hebben.")
+                        );
+                    }
                 }
             }
             bj::object with_type = in;
@@ -508,6 +652,20 @@ asio::awaitable<Status> Service::PrepareObject(Ctx& ctx, storage::Session& s) {
             break;
         }
         case KindId::kZaakinformatieobject: {
+            // zrc-017: the document's informatieobjecttype must be one the zaaktype allows.
+            if (auto doc = ctx.remote.find("informatieobject"); doc != ctx.remote.end()) {
+                auto zaaktype = co_await FetchType("zaaktype", zaak.zaaktype, base, kZaaktypenPath, &s);
+                if (!zaaktype) co_return Fail(zaaktype.error());
+                std::string iot = Str(doc->second, "informatieobjecttype");
+                if (!Contains(*zaaktype, "informatieobjecttypen", Full(iot, base)) &&
+                    !Contains(*zaaktype, "informatieobjecttypen", iot)) {
+                    co_return Fail(Rule(
+                        "nonFieldErrors",
+                        "missing-zaaktype-informatieobjecttype-relation",
+                        "Het informatieobjecttype hoort niet bij het zaaktype van de zaak."
+                    ));
+                }
+            }
             if (!ctx.object_before) {
                 std::vector<std::string> one{zaak_uuid};
                 std::vector<std::string> kinds{"zaakinformatieobject"};
@@ -534,15 +692,15 @@ asio::awaitable<Status> Service::PrepareObject(Ctx& ctx, storage::Session& s) {
             if (Str(in, "identificatie").empty()) {
                 auto n = co_await store_.NextNumber(s, "klantcontact");
                 if (!n) co_return Fail(n.error());
-                in["identificatie"] = NextIdentificatie("KLANTCONTACT-", *n);
+                in["identificatie"] = NextIdentificatie("KC-", *n);  // 13 characters: the OAS allows 14
             }
             break;
         }
         case KindId::kZaakobject: {
             if (auto zot = OptStr(in, "zaakobjecttype")) {
-                auto zaaktype = co_await FetchType("zaaktype", zaak.zaaktype, base, kZaaktypenPath);
+                auto zaaktype = co_await FetchType("zaaktype", zaak.zaaktype, base, kZaaktypenPath, &s);
                 if (!zaaktype) co_return Fail(zaaktype.error());
-                auto t = co_await FetchType("zaakobjecttype", *zot, base, "/zaakobjecttypen/");
+                auto t = co_await FetchType("zaakobjecttype", *zot, base, "/zaakobjecttypen/", &s);
                 if (!t) co_return Fail(t.error());
                 if (Str(*t, "zaaktype") != Full(zaak.zaaktype, base)) {
                     co_return Fail(Rule(
@@ -552,11 +710,30 @@ asio::awaitable<Status> Service::PrepareObject(Ctx& ctx, storage::Session& s) {
                     ));
                 }
             }
-            if (Str(in, "objectType") == "overige" && Str(in, "objectTypeOverige").empty() &&
-                !in.contains("objectTypeOverigeDefinitie")) {
-                co_return Fail(
-                    Rule("objectTypeOverige", "required", "Bij objectType 'overige' is objectTypeOverige vereist.")
-                );
+            bool overige = Str(in, "objectType") == "overige";
+            auto* definitie = in.if_contains("objectTypeOverigeDefinitie");
+            bool has_definitie = definitie && definitie->is_object();
+            if (overige && Str(in, "objectTypeOverige").empty() && !has_definitie) {
+                co_return Fail(Rule(
+                    "nonFieldErrors",
+                    "missing-object-type-overige",
+                    "Als `objectType` de waarde \"overige\" heeft, moet `objectTypeOverige` van een waarde voorzien "
+                    "zijn."
+                ));
+            }
+            if (!overige && (!Str(in, "objectTypeOverige").empty() || has_definitie)) {
+                co_return Fail(Rule(
+                    "nonFieldErrors",
+                    "invalid-object-type-overige-usage",
+                    "Als `objectType` niet \"overige\" is, mag `objectTypeOverige` niet van een waarde voorzien zijn."
+                ));
+            }
+            auto* oi = in.if_contains("objectIdentificatie");
+            bool has_identificatie = oi && oi->is_object() && !oi->as_object().empty();
+            if (Str(in, "object").empty() && !has_identificatie) {
+                co_return Fail(Rule(
+                    "nonFieldErrors", "invalid-zaakobject", "object of objectIdentificatie moet een waarde bevatten."
+                ));
             }
             break;
         }
@@ -604,7 +781,7 @@ asio::awaitable<Status> Service::PrepareObject(Ctx& ctx, storage::Session& s) {
     }
 
     row.ref = kind.ref_field.empty() ? std::string() : Str(in, kind.ref_field);
-    row.attr = kind.attr_field.empty() ? std::string() : Str(in, kind.attr_field);
+    row.attr = instant ? *instant : (kind.attr_field.empty() ? std::string() : Str(in, kind.attr_field));
     row.doc = BuildDoc(schemas_, kind, in, computed);
     ctx.object = row;
     auto st = co_await store_.SaveObject(s, row, ctx.keys, !ctx.object_before);

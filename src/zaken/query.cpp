@@ -86,8 +86,15 @@ asio::awaitable<Result<http::Response>> Service::List(const Operation& op, http:
     std::vector<InvalidParam> errors;
     std::int64_t page = 1, page_size = kind.paginated ? http::kPageSize : 100000;
     bool nothing = !AccessCondition(principal, op.scopes, "z.", where);
-    if (kind.nested) where.Add("o.zaak = ?", storage::MakeParams(Lower(req.PathParam("zaak_uuid"))));
+    std::string nested_zaak = kind.nested ? Lower(req.PathParam("zaak_uuid")) : std::string();
+    if (kind.nested) where.Add("o.zaak = ?", storage::MakeParams(nested_zaak));
+    std::string oas_path =
+        kind.nested ? fmt::format("/zaken/{{zaak_uuid}}/{}", kind.collection) : fmt::format("/{}", kind.collection);
     for (const auto& [name, value] : req.query.items()) {
+        if (auto bad = CheckListParam(oas_path, name, value, false)) {
+            errors.push_back(*bad);
+            continue;
+        }
         if (kind.paginated && (name == "page" || name == "pageSize")) {
             auto n = http::ParsePageNumber(name, value);
             if (!n) {
@@ -135,6 +142,16 @@ asio::awaitable<Result<http::Response>> Service::List(const Operation& op, http:
                     {"__lte", "k.value <= ?"},
                     {"__lt", "k.value < ?"}};
                 std::string key = name, compare = "k.value = ?", operand = value;
+                if (name == "machtiging__loa") {
+                    // "up to this level of assurance": keys hold the level's rank.
+                    compare = "k.value <= ?";
+                    operand = LoaRank(value);
+                    where.Add(
+                        "o.uuid IN (SELECT k.object FROM zaken_key k WHERE k.name = ? AND " + compare + ")",
+                        storage::MakeParams(key, operand)
+                    );
+                    break;
+                }
                 for (const auto& [suffix, sql] : kSuffixes) {
                     if (!std::string_view(name).ends_with(suffix)) continue;
                     key = name.substr(0, name.size() - suffix.size());
@@ -162,6 +179,13 @@ asio::awaitable<Result<http::Response>> Service::List(const Operation& op, http:
     std::string body;
     auto st = co_await store_.db().Read([&](storage::Session& s) -> asio::awaitable<Status> {
         ObjectPage found;
+        if (kind.nested) {
+            // The objects of one zaak: that zaak's rights decide (403), not a silently empty list.
+            auto z = co_await store_.GetZaak(s, nested_zaak, false);
+            if (!z) co_return Fail(z.error());
+            if (!*z) co_return Fail(Error::NotFound());
+            if (!MayAccess(principal, op.scopes, **z)) co_return Fail(Forbidden());
+        }
         if (!nothing) {
             std::string kind_name(kind.name);
             auto r = co_await store_.ListObjects(s, kind_name, where, page, page_size);
@@ -194,6 +218,10 @@ asio::awaitable<Result<http::Response>> Service::Search(const Operation& op, htt
     auto parsed = json::Parse(req.body);
     if (!parsed) co_return Fail(parsed.error());
     if (!parsed->is_object()) co_return Fail(Rule("nonFieldErrors", "invalid", "Verwachtte een JSON-object."));
+    if (zoek_schema_) {
+        auto errors = schemas_.ValidateAgainst(*zoek_schema_, *parsed);
+        if (!errors.empty()) co_return Fail(Error::Validation(std::move(errors)));
+    }
     bj::object params = std::move(parsed->as_object());
     for (const auto& [name, value] : req.query.items()) {
         if (name == "page" || name == "pageSize") params[name] = value;
@@ -270,14 +298,19 @@ asio::awaitable<Result<http::Response>> Service::ListZaken(
     static const std::map<std::string, std::string, std::less<>> kOrdering{
         {"startdatum", "z.startdatum"},
         {"einddatum", "z.einddatum"},
-        {"publicatiedatum", "z.registratiedatum"},
+        {"publicatiedatum", "z.publicatiedatum"},
         {"archiefactiedatum", "z.archiefactiedatum"},
         {"registratiedatum", "z.registratiedatum"},
         {"identificatie", "z.identificatie"}};
 
+    std::string oas_path = search ? "/zaken/_zoek" : "/zaken";
     for (const auto& [key, raw] : params) {
         std::string name(key);
         std::string value = as_text(raw);
+        if (auto bad = CheckListParam(oas_path, name, value, raw.is_array() || name.ends_with("__in"))) {
+            errors.push_back(*bad);
+            continue;
+        }
         if (name == "page" || name == "pageSize") {
             auto n = http::ParsePageNumber(name, value);
             if (!n) {
@@ -371,7 +404,19 @@ asio::awaitable<Result<http::Response>> Service::ListZaken(
             }
             continue;
         }
-        if (name == "identificatie" || name == "bronorganisatie" || name == "omschrijving") {
+        if (name == "omschrijving") {
+            q.where.Add("LOWER(z.omschrijving) LIKE ?", storage::MakeParams("%" + Lower(value) + "%"));
+            continue;
+        }
+        if (name == "zaaktype__omschrijving") {
+            q.where.Add(
+                "z.uuid IN (SELECT k.zaak FROM zaken_key k WHERE k.name = 'zaaktype__omschrijving' AND LOWER(k.value) "
+                "LIKE ?)",
+                storage::MakeParams("%" + Lower(value) + "%")
+            );
+            continue;
+        }
+        if (name == "identificatie" || name == "bronorganisatie") {
             q.where.Add(fmt::format("z.{} = ?", name), storage::MakeParams(value));
             continue;
         }
@@ -416,6 +461,13 @@ asio::awaitable<Result<http::Response>> Service::ListZaken(
             q.where.Add(
                 "z.uuid IN (SELECT k.zaak FROM zaken_key k WHERE k.name = ? AND k.value = ?)",
                 storage::MakeParams(name, value)
+            );
+            continue;
+        }
+        if (name == "rol__machtiging__loa") {
+            q.where.Add(
+                "z.uuid IN (SELECT k.zaak FROM zaken_key k WHERE k.name = 'machtiging__loa' AND k.value <= ?)",
+                storage::MakeParams(LoaRank(value))
             );
             continue;
         }

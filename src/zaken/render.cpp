@@ -64,6 +64,19 @@ asio::awaitable<Result<std::vector<std::string>>> Service::RenderObjects(
     storage::Session& s, const Kind& kind, const std::vector<ObjectRow>& rows, const std::string& base
 ) {
     std::map<std::string, std::string> current_status;  // zaak uuid -> status uuid
+    // Lists derived from objects that point here: a status's zaakinformatieobjecten (by their `status`), a
+    // rol's statussen (by their `gezetdoor`); stored URL -> URLs, one query per page.
+    std::map<std::string, std::vector<std::string>> pointing;
+    if ((kind.id == KindId::kStatus || kind.id == KindId::kRol) && !rows.empty()) {
+        std::vector<std::string> stored;
+        for (const auto& r : rows)
+            stored.push_back(std::string(1, json::kBaseMarkerChar) + ObjectPath(kind, "", r.uuid));
+        std::string key = kind.id == KindId::kStatus ? "status" : "gezetdoor";
+        const Kind& source = GetKind(kind.id == KindId::kStatus ? KindId::kZaakinformatieobject : KindId::kStatus);
+        auto found = co_await store_.KeyObjects(s, key, stored);
+        if (!found) co_return Fail(found.error());
+        for (const auto& [value, object] : *found) pointing[value].push_back(base + ObjectPath(source, "", object));
+    }
     if (kind.id == KindId::kStatus && !rows.empty()) {
         std::vector<std::string> zaken;
         for (const auto& r : rows) zaken.push_back(r.zaak);
@@ -75,12 +88,13 @@ asio::awaitable<Result<std::vector<std::string>>> Service::RenderObjects(
     for (const auto& r : rows) {
         std::string text = json::ExpandBase(r.doc, base);
         if (kind.id == KindId::kStatus || kind.id == KindId::kRol) {
+            const auto& urls = pointing[std::string(1, json::kBaseMarkerChar) + ObjectPath(kind, "", r.uuid)];
             if (!text.empty() && text.back() == '}') text.pop_back();
             if (kind.id == KindId::kStatus) {
                 AppendField(text, "indicatieLaatstGezetteStatus", current_status[r.zaak] == r.uuid ? "true" : "false");
-                AppendField(text, "zaakinformatieobjecten", "[]");
+                AppendField(text, "zaakinformatieobjecten", UrlList(urls));
             } else {
-                AppendField(text, "statussen", "[]");
+                AppendField(text, "statussen", UrlList(urls));
             }
             text += '}';
         }
@@ -146,7 +160,7 @@ asio::awaitable<Result<bj::value>> Service::ExpandObjects(
             for (const auto& field : rest) {
                 std::string url = Str(obj, field);
                 if (url.empty()) continue;
-                auto t = co_await types_.Find(url, base);
+                auto t = co_await types_.Find(url, base, &s);
                 if (!t) co_return Fail(t.error());
                 if (*t) {
                     auto tv = json::Parse(**t);
@@ -184,7 +198,8 @@ asio::awaitable<Result<std::string>> Service::Expand(
     bj::object expanded;
     for (auto& [key, rest] : groups) {
         if (key == "zaaktype") {
-            auto t = co_await types_.Find(Full(row.zaaktype, base), base);
+            std::string zaaktype_url = Full(row.zaaktype, base);
+            auto t = co_await types_.Find(zaaktype_url, base, &s);
             if (!t) co_return Fail(t.error());
             expanded[key] = *t ? json::Parse(**t).value_or(bj::value(nullptr)) : bj::value(nullptr);
         } else if (key == "hoofdzaak" || key == "deelzaken") {

@@ -4,7 +4,9 @@
 #include <memory>
 
 #include <fmt/format.h>
+
 #include <boost/json.hpp>
+#include "core/http/etag.h"
 
 namespace thorbecke::embedded {
 std::string_view zaken_openapi();
@@ -152,7 +154,9 @@ void RegisterRoutes(http::Router& router, Service& service, const json::SchemaSe
             op->kind = what->first;
             op->action = what->second;
             router.Add(*method, route, access, [svc, op](http::Request& req) -> asio::awaitable<Result<Response>> {
-                co_return co_await svc->Handle(*op, req);
+                auto r = co_await svc->Handle(*op, req);
+                if (!r || op->action != Action::kRead) co_return r;
+                co_return http::WithETag(req, std::move(*r));
             });
         }
     }

@@ -22,10 +22,10 @@ namespace thorbecke::zaken {
 using namespace detail;
 
 asio::awaitable<Result<bj::object>> Service::FetchType(
-    std::string field, std::string url, std::string base, std::string_view expect_path
+    std::string field, std::string url, std::string base, std::string_view expect_path, storage::Session* session
 ) {
     std::string full = Full(url, base);
-    auto found = co_await types_.Find(full, base);
+    auto found = co_await types_.Find(full, base, session);
     if (!found) co_return Fail(found.error());
     if (!*found) co_return Fail(Rule(field, "bad-url", "De URL kan niet worden opgevraagd."));
     if (full.find(expect_path) == std::string::npos) {
@@ -85,7 +85,7 @@ asio::awaitable<Status> Service::WriteAudit(Ctx& ctx, storage::Session& s, std::
     bj::object entry;
     std::string uuid = NewUuid();
     entry["uuid"] = uuid;
-    entry["bron"] = "ZRC";
+    entry["bron"] = "zrc";  // the OAS enum (BronEnum) is lower case
     entry["applicatieId"] = ctx.principal ? ctx.principal->client_id : "";
     entry["applicatieWeergave"] = ctx.principal ? ctx.principal->client_id : "";
     entry["gebruikersId"] = ctx.principal ? ctx.principal->user_id : "";
@@ -104,6 +104,61 @@ asio::awaitable<Status> Service::WriteAudit(Ctx& ctx, storage::Session& s, std::
     changes["nieuw"] = parse_or_null(new_doc);
     entry["wijzigingen"] = std::move(changes);
     co_return co_await store_.InsertAudit(s, uuid, zaak_uuid, json::Serialize(entry));
+}
+
+asio::awaitable<Status> Service::FetchReferences(Ctx& ctx) {
+    static const std::map<KindId, std::string_view> kReferences{
+        {KindId::kZaakinformatieobject, "informatieobject"},
+        {KindId::kZaakobject, "object"},
+        {KindId::kZaakcontactmoment, "contactmoment"},
+        {KindId::kZaakverzoek, "verzoek"}};
+    if (!client_) co_return Status{};
+    if (ctx.op.kind->id == KindId::kZaak) {
+        // zrc-010: the communicatiekanaal is a Referentielijsten communicatiekanaal.
+        if (std::string kanaal = Full(Str(ctx.body, "communicatiekanaal"), ctx.base); !kanaal.empty()) {
+            auto answer = co_await client_->Get(kanaal);
+            if (!answer || answer->status != 200) {
+                co_return Fail(Rule("communicatiekanaal", "bad-url", "De URL kan niet worden opgevraagd."));
+            }
+            auto doc = json::Parse(answer->body);
+            if (!doc || !doc->is_object() || !doc->as_object().contains("naam")) {
+                co_return Fail(
+                    Rule("communicatiekanaal", "invalid-resource", "De URL wijst niet naar een communicatiekanaal.")
+                );
+            }
+        }
+        // zrc-011: relevante andere zaken of other Zaken APIs must answer (this API's own are looked up).
+        if (auto* rel = ctx.body.if_contains("relevanteAndereZaken"); rel && rel->is_array()) {
+            for (std::size_t i = 0; i < rel->as_array().size(); ++i) {
+                const auto& item = rel->as_array()[i];
+                std::string url = item.is_object() ? Str(item.as_object(), "url") : std::string();
+                if (url.empty() || url.front() == json::kBaseMarkerChar) continue;
+                auto answer = co_await client_->Get(url);
+                if (!answer || answer->status != 200) {
+                    co_return Fail(Rule(
+                        fmt::format("relevanteAndereZaken.{}.url", i), "bad-url", "De URL kan niet worden opgevraagd."
+                    ));
+                }
+                ctx.remote[fmt::format("relevanteAndereZaken.{}", i)] = bj::object();
+            }
+        }
+        co_return Status{};
+    }
+    auto ref = kReferences.find(ctx.op.kind->id);
+    if (ref == kReferences.end()) co_return Status{};
+    std::string field(ref->second);
+    std::string url = Full(Str(ctx.body, field), ctx.base);
+    if (url.empty()) co_return Status{};
+    auto answer = co_await client_->Get(url);
+    if (!answer || answer->status != 200) {
+        co_return Fail(Rule(field, "bad-url", "De URL kan niet worden opgevraagd."));
+    }
+    auto doc = json::Parse(answer->body);
+    if (!doc || !doc->is_object()) {
+        co_return Fail(Rule(field, "invalid-resource", "De URL wijst niet naar een geldige resource."));
+    }
+    ctx.remote[field] = std::move(doc->as_object());
+    co_return Status{};
 }
 
 asio::awaitable<Status> Service::WriteIn(storage::Session& s, Ctx& ctx, const std::string& target) {
@@ -187,6 +242,39 @@ asio::awaitable<Result<http::Response>> Service::Write(const Operation& op, http
     if (!parsed) co_return Fail(parsed.error());
     if (!parsed->is_object()) co_return Fail(Rule("nonFieldErrors", "invalid", "Verwachtte een JSON-object."));
     bool partial = op.action == Action::kPartialUpdate;
+    // A change of a field that may not change is named as such, before the new value's shape is checked
+    // (another objectType would otherwise fail on the other variant's fields first).
+    if (op.action != Action::kCreate && kind.id != KindId::kZaak && parsed->is_object()) {
+        auto fields = ImmutableFields(kind.id);
+        bool touched = std::any_of(fields.begin(), fields.end(), [&](std::string_view f) {
+            return parsed->as_object().contains(f);
+        });
+        std::string uuid = Lower(req.PathParam("uuid"));
+        if (touched && IsUuid(uuid)) {
+            std::optional<ObjectRow> existing;
+            auto rd = co_await store_.db().Read([&](storage::Session& s) -> asio::awaitable<Status> {
+                auto o = co_await store_.GetObject(s, uuid, false);
+                if (!o) co_return Fail(o.error());
+                existing = std::move(*o);
+                co_return Status{};
+            });
+            if (!rd) co_return Fail(rd.error());
+            auto before = existing ? json::Parse(existing->doc) : Result<bj::value>(bj::value());
+            if (existing && existing->kind == kind.name && before && before->is_object()) {
+                bj::value incoming = *parsed;
+                ToStored(incoming, req.base_url);
+                for (auto f : fields) {
+                    auto* v = incoming.as_object().if_contains(f);
+                    auto* old = before->as_object().if_contains(f);
+                    if (v && (!old || *v != *old)) {
+                        co_return Fail(
+                            Rule(std::string(f), "wijzigen-niet-toegelaten", "Dit veld mag niet gewijzigd worden.")
+                        );
+                    }
+                }
+            }
+        }
+    }
     std::string_view schema = partial ? kind.patch_schema : kind.request_schema;
     auto errors = schemas_.Validate(schema, *parsed, partial);
     if (!errors.empty()) co_return Fail(Error::Validation(std::move(errors)));
@@ -200,6 +288,8 @@ asio::awaitable<Result<http::Response>> Service::Write(const Operation& op, http
     std::string target = ctx.create ? std::string() : Lower(req.PathParam("uuid"));
     if (!ctx.create && !IsUuid(target)) co_return Fail(Error::NotFound());
 
+    auto fetched = co_await FetchReferences(ctx);
+    if (!fetched) co_return Fail(fetched.error());
     auto st = co_await store_.db().Transaction([&](storage::Session& s) -> asio::awaitable<Status> {
         co_return co_await WriteIn(s, ctx, target);
     });
@@ -213,7 +303,13 @@ asio::awaitable<Result<http::Response>> Service::Write(const Operation& op, http
         co_return Status{};
     });
     if (!rd) co_return Fail(rd.error());
-    co_return JsonResponse(ctx.create ? 201 : 200, std::move(body), is_zaak);
+    http::Response resp = JsonResponse(ctx.create ? 201 : 200, std::move(body), is_zaak);
+    if (ctx.create) {
+        std::string path = is_zaak ? std::string(kZakenPath) + ctx.zaak->uuid
+                                   : ObjectPath(kind, ctx.zaak ? ctx.zaak->uuid : std::string(), ctx.uuid);
+        resp.SetHeader("Location", req.base_url + path);
+    }
+    co_return resp;
 }
 
 asio::awaitable<Result<http::Response>> Service::Remove(const Operation& op, http::Request& req) {
@@ -235,15 +331,22 @@ asio::awaitable<Result<http::Response>> Service::Remove(const Operation& op, htt
             if (!MayAccess(ctx.principal, op.scopes, **z)) co_return Fail(Forbidden());
             ctx.zaak_before = **z;
             ctx.uuid = target;
-            // Deelzaken lose their hoofdzaak with it? The standard keeps them: refuse while they exist.
+            // zrc-023: the deelzaken go with their hoofdzaak, everything under them too, and the audit trail
+            // of what is destroyed goes with it.
             auto deel = co_await store_.Deelzaken(s, target);
             if (!deel) co_return Fail(deel.error());
-            if (!deel->empty()) {
-                co_return Fail(Rule("nonFieldErrors", "pending-relations", "De zaak heeft nog deelzaken."));
+            auto deelzaken = co_await store_.GetZaken(s, *deel);
+            if (!deelzaken) co_return Fail(deelzaken.error());
+            for (const auto& d : *deelzaken) {
+                if (!MayAccess(ctx.principal, op.scopes, d)) co_return Fail(Forbidden());
+                auto gone = co_await store_.DeleteZaak(s, d);
+                if (!gone) co_return gone;
+                auto trail = co_await store_.DeleteAudit(s, d.uuid);
+                if (!trail) co_return trail;
             }
             auto del = co_await store_.DeleteZaak(s, **z);
             if (!del) co_return del;
-            co_return co_await WriteAudit(ctx, s, "destroy", 204);
+            co_return co_await store_.DeleteAudit(s, target);
         }
         auto o = co_await store_.GetObject(s, target, true);
         if (!o) co_return Fail(o.error());
@@ -272,23 +375,95 @@ asio::awaitable<Result<http::Response>> Service::Remove(const Operation& op, htt
     co_return http::Response::NoContent();
 }
 
-Service::Service(Store& store, const json::SchemaSet& schemas, TypeSource& types)
-    : store_(store), schemas_(schemas), types_(types) {
-    // The expand paths the OAS allows on GET /zaken.
-    const auto* paths = schemas_.document().as_object().if_contains("paths");
-    const auto* zaken = paths ? paths->as_object().if_contains("/zaken") : nullptr;
-    const auto* get = zaken ? zaken->as_object().if_contains("get") : nullptr;
-    const auto* params = get ? get->as_object().if_contains("parameters") : nullptr;
-    if (params && params->is_array()) {
-        for (const auto& p : params->as_array()) {
-            if (!p.is_object() || Str(p.as_object(), "name") != "expand") continue;
-            const auto* items = p.as_object().at("schema").as_object().if_contains("items");
-            const auto* values = items ? items->as_object().if_contains("enum") : nullptr;
-            if (values && values->is_array()) {
-                for (const auto& v : values->as_array()) expand_choices_.emplace_back(v.as_string());
-            }
+namespace {
+
+//! The values an OAS parameter schema allows (its enum, or its items' enum); empty: any value.
+std::vector<std::string> Choices(const json::SchemaSet& set, const bj::object* schema) {
+    std::vector<std::string> out;
+    schema = Deref(set, schema);
+    if (!schema) return out;
+    if (auto* items = schema->if_contains("items"); items && items->is_object()) {
+        schema = Deref(set, &items->as_object());
+        if (!schema) return out;
+    }
+    if (auto* all = schema->if_contains("allOf"); all && all->is_array() && !all->as_array().empty()) {
+        schema = Deref(set, all->as_array()[0].if_object());
+        if (!schema) return out;
+    }
+    if (auto* values = schema->if_contains("enum"); values && values->is_array()) {
+        for (const auto& v : values->as_array()) {
+            if (v.is_string()) out.emplace_back(v.as_string());
         }
     }
+    return out;
+}
+
+}  // namespace
+
+Service::Service(Store& store, const json::SchemaSet& schemas, TypeSource& types, http::HttpClient* client)
+    : store_(store), schemas_(schemas), types_(types), client_(client) {
+    // What each list endpoint accepts, from the OAS: parameter names and their allowed values, so that a
+    // typo or an unknown value is a 400, not a silently empty or unfiltered list.
+    const auto& paths = schemas_.document().as_object().at("paths").as_object();
+    for (const auto& [path, item] : paths) {
+        const auto* get = item.is_object() ? item.as_object().if_contains("get") : nullptr;
+        const auto* params = get && get->is_object() ? get->as_object().if_contains("parameters") : nullptr;
+        if (!params || !params->is_array()) continue;
+        auto& known = list_params_[std::string(path)];
+        for (const auto& p : params->as_array()) {
+            if (!p.is_object() || Str(p.as_object(), "in") != "query") continue;
+            const auto* schema = p.as_object().if_contains("schema");
+            known[Str(p.as_object(), "name")] = Choices(schemas_, schema ? schema->if_object() : nullptr);
+        }
+    }
+    if (const auto* zoek = paths.if_contains("/zaken/_zoek")) {
+        const auto* body = zoek->as_object().at("post").as_object().if_contains("requestBody");
+        const auto* schema =
+            body ? body->as_object().at("content").as_object().at("application/json").as_object().if_contains("schema")
+                 : nullptr;
+        if (schema && schema->is_object()) {
+            zoek_schema_ = &schema->as_object();
+            auto& known = list_params_["/zaken/_zoek"];
+            for (const auto& [name, prop] : schema->as_object().at("properties").as_object()) {
+                known[std::string(name)] = Choices(schemas_, prop.if_object());
+            }
+            known["page"] = {};
+            known["pageSize"] = {};
+        }
+    }
+    expand_choices_ = list_params_["/zaken"]["expand"];
+}
+
+std::optional<InvalidParam> Service::CheckListParam(
+    const std::string& path, const std::string& name, const std::string& value, bool list_value
+) const {
+    auto endpoint = list_params_.find(path);
+    if (endpoint == list_params_.end()) return std::nullopt;
+    auto param = endpoint->second.find(name);
+    if (param == endpoint->second.end()) {
+        return InvalidParam{"nonFieldErrors", "unknown-parameters", fmt::format("Onbekende query parameter: {}", name)};
+    }
+    const auto& choices = param->second;
+    if (choices.empty() || name == "expand" || name == "ordering") return std::nullopt;
+    std::vector<std::string> values;
+    if (list_value) {
+        std::size_t start = 0;
+        while (start <= value.size()) {
+            auto comma = value.find(',', start);
+            if (comma == std::string::npos) comma = value.size();
+            if (comma > start) values.push_back(value.substr(start, comma - start));
+            start = comma + 1;
+        }
+    } else {
+        values.push_back(value);
+    }
+    for (const auto& v : values) {
+        if (std::find(choices.begin(), choices.end(), v) == choices.end()) {
+            return InvalidParam{
+                name, "invalid_choice", fmt::format("Selecteer een geldige keuze. {} is geen beschikbare keuze.", v)};
+        }
+    }
+    return std::nullopt;
 }
 
 }  // namespace thorbecke::zaken

@@ -2,6 +2,7 @@
 // The Zaken API's operations: validate against the OAS, check the caller's rights on the zaak (its zaaktype
 // and vertrouwelijkheidaanduiding), apply the standard's rules, write the change and its audit trail entry in
 // one transaction, and render the resource as the OAS describes it.
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -11,6 +12,7 @@
 #include <boost/json/object.hpp>
 
 #include "core/auth/principal.h"
+#include "core/http/client.h"
 #include "core/http/message.h"
 #include "core/json/schema.h"
 #include "zaken/model.h"
@@ -24,7 +26,11 @@ class TypeSource {
   public:
     virtual ~TypeSource() = default;
     //! The resource's JSON; nullopt when the URL names no resource there.
-    virtual asio::awaitable<Result<std::optional<std::string>>> Find(std::string url, std::string base_url) = 0;
+    //! Inside a transaction `session` is its connection: reads the source needs go there rather than wait for
+    //! another connection that a concurrent transaction may hold.
+    virtual asio::awaitable<Result<std::optional<std::string>>> Find(
+        std::string url, std::string base_url, storage::Session* session
+    ) = 0;
 };
 
 //! One endpoint: what it does and which scopes (any one of them) it needs, as the OAS says.
@@ -38,7 +44,9 @@ struct Operation {
 
 class Service {
   public:
-    Service(Store& store, const json::SchemaSet& schemas, TypeSource& types);
+    //! `client` fetches what requests refer to in other APIs (documents, objects, contactmomenten,
+    //! verzoeken); without one those references are not checked.
+    Service(Store& store, const json::SchemaSet& schemas, TypeSource& types, http::HttpClient* client = nullptr);
 
     asio::awaitable<Result<http::Response>> Handle(const Operation& op, http::Request& req);
     //! POST /zaken/_zoek
@@ -65,6 +73,9 @@ class Service {
 
     //! One create/update inside a transaction: load what is there, merge, apply the rules, store, audit.
     asio::awaitable<Status> WriteIn(storage::Session& s, Ctx& ctx, const std::string& target);
+    //! zrc-003 and alike: the resources of other APIs the body refers to must exist (a 200 answer); fetched
+    //! before the transaction so no lock is held while waiting for another server.
+    asio::awaitable<Status> FetchReferences(Ctx& ctx);
     asio::awaitable<Result<std::string>> RenderWritten(storage::Session& s, Ctx& ctx);
     asio::awaitable<Status> PrepareZaak(Ctx& ctx, storage::Session& s);
     //! zrc-002: "ZAAK-<year>-<number>", unique within the bronorganisatie and not reserved.
@@ -105,14 +116,22 @@ class Service {
         bool single
     );
     std::vector<std::string> expand_choices_;
+    //! OAS path -> query parameter -> allowed values (empty: any); "/zaken/_zoek": the body's properties.
+    std::map<std::string, std::map<std::string, std::vector<std::string>>> list_params_;
+    const boost::json::object* zoek_schema_ = nullptr;
+    //! A parameter the endpoint does not know, or a value its enum does not allow; list_value: comma-separated.
+    std::optional<InvalidParam> CheckListParam(
+        const std::string& path, const std::string& name, const std::string& value, bool list_value
+    ) const;
     //! A Catalogi resource by URL: bad-url / invalid-resource errors on `field` as the standard names them.
     asio::awaitable<Result<boost::json::object>> FetchType(
-        std::string field, std::string url, std::string base, std::string_view expect_path
+        std::string field, std::string url, std::string base, std::string_view expect_path, storage::Session* session
     );
 
     Store& store_;
     const json::SchemaSet& schemas_;
     TypeSource& types_;
+    http::HttpClient* client_ = nullptr;
 };
 
 }  // namespace thorbecke::zaken

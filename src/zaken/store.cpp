@@ -16,7 +16,7 @@ constexpr std::string_view kZaakColumns =
     "z.seq, z.uuid, z.identificatie, z.bronorganisatie, z.zaaktype, z.zaaktype_key, z.vertrouwelijkheid, "
     "z.omschrijving, z.registratiedatum, z.startdatum, z.einddatum, z.einddatum_gepland, z.uiterlijke_einddatum, "
     "z.archiefnominatie, z.archiefstatus, z.archiefactiedatum, z.hoofdzaak, z.status, z.statustype, z.resultaat, "
-    "z.resultaattype, z.geometry, z.version, z.doc";
+    "z.resultaattype, z.geometry, z.version, z.doc, z.publicatiedatum";
 
 std::optional<std::string> Opt(const storage::Rows& r, std::size_t i, std::size_t c) {
     if (r.IsNull(i, c)) return std::nullopt;
@@ -54,6 +54,7 @@ ZaakRow ToZaak(const storage::Rows& r, std::size_t i) {
     z.geometry = Opt(r, i, 21);
     z.version = r.Int(i, 22);
     z.doc = r.Text(i, 23);
+    z.publicatiedatum = Opt(r, i, 24);
     return z;
 }
 
@@ -195,9 +196,14 @@ std::vector<storage::Migration> Store::Migrations() {
     const char* reservations =
         "CREATE TABLE zaken_reservering (bronorganisatie TEXT NOT NULL, identificatie TEXT NOT NULL, "
         "created_at TEXT NOT NULL, PRIMARY KEY (bronorganisatie, identificatie));\n";
+    // Ordering by publicatiedatum (an OAS `ordering` value).
+    const char* publicatiedatum =
+        "ALTER TABLE zaken_zaak ADD COLUMN publicatiedatum TEXT;\n"
+        "CREATE INDEX zaken_zaak_publicatiedatum ON zaken_zaak (publicatiedatum);\n";
     return {
         storage::Migration{"0100_zaken", sqlite, postgres},
-        storage::Migration{"0101_zaken_reservering", reservations, reservations}};
+        storage::Migration{"0101_zaken_reservering", reservations, reservations},
+        storage::Migration{"0102_zaken_publicatiedatum", publicatiedatum, publicatiedatum}};
 }
 
 asio::awaitable<Result<std::optional<ZaakRow>>> Store::GetZaak(storage::Session& s, std::string uuid, bool for_update) {
@@ -261,8 +267,8 @@ asio::awaitable<Result<std::optional<std::pair<ZaakRow, ZaakRelated>>>> Store::G
     if (!r) co_return Fail(r.error());
     if (r->empty()) co_return std::nullopt;
     ZaakRelated rel;
-    SplitPairs(r->Text(0, 24), rel);
     SplitPairs(r->Text(0, 25), rel);
+    SplitPairs(r->Text(0, 26), rel);
     co_return std::make_pair(ToZaak(*r, 0), std::move(rel));
 }
 
@@ -368,7 +374,8 @@ storage::Params ZaakParams(const ZaakRow& z) {
         P(z.resultaat),
         P(z.resultaattype),
         P(z.geometry),
-        z.doc
+        z.doc,
+        P(z.publicatiedatum)
     );
 }
 
@@ -379,8 +386,8 @@ asio::awaitable<Status> Store::InsertZaak(storage::Session& s, const ZaakRow& ro
         "INSERT INTO zaken_zaak (uuid, identificatie, bronorganisatie, zaaktype, zaaktype_key, vertrouwelijkheid, "
         "omschrijving, registratiedatum, startdatum, einddatum, einddatum_gepland, uiterlijke_einddatum, "
         "archiefnominatie, archiefstatus, archiefactiedatum, hoofdzaak, status, statustype, resultaat, resultaattype, "
-        "geometry, doc, version) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, "
-        "$18, $19, $20, $21, $22, 1) RETURNING seq",
+        "geometry, doc, publicatiedatum, version) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, "
+        "$14, $15, $16, $17, $18, $19, $20, $21, $22, $23, 1) RETURNING seq",
         ZaakParams(row)
     );
     if (!r) co_return Fail(r.error());
@@ -399,7 +406,8 @@ asio::awaitable<Result<bool>> Store::UpdateZaak(storage::Session& s, const ZaakR
         "vertrouwelijkheid = $6, omschrijving = $7, registratiedatum = $8, startdatum = $9, einddatum = $10, "
         "einddatum_gepland = $11, uiterlijke_einddatum = $12, archiefnominatie = $13, archiefstatus = $14, "
         "archiefactiedatum = $15, hoofdzaak = $16, status = $17, statustype = $18, resultaat = $19, "
-        "resultaattype = $20, geometry = $21, doc = $22, version = version + 1 WHERE uuid = $1 AND version = $23 "
+        "resultaattype = $20, geometry = $21, doc = $22, publicatiedatum = $23, version = version + 1 WHERE uuid = $1 "
+        "AND version = $24 "
         "RETURNING vertrouwelijkheid",
         std::move(params)
     );
@@ -654,6 +662,29 @@ asio::awaitable<Status> Store::InsertAudit(storage::Session& s, std::string uuid
     );
     if (!r) co_return Fail(r.error());
     co_return Status{};
+}
+
+asio::awaitable<Status> Store::DeleteAudit(storage::Session& s, std::string zaak) {
+    auto r = co_await s.Query("DELETE FROM zaken_audit WHERE zaak = $1", storage::MakeParams(zaak));
+    if (!r) co_return Fail(r.error());
+    co_return Status{};
+}
+
+asio::awaitable<Result<std::vector<std::pair<std::string, std::string>>>> Store::KeyObjects(
+    storage::Session& s, std::string name, std::vector<std::string> values
+) {
+    std::vector<std::pair<std::string, std::string>> out;
+    if (values.empty()) co_return out;
+    auto d = db_.dialect();
+    auto r = co_await s.Query(
+        fmt::format(
+            "SELECT value, object FROM zaken_key WHERE name = $1 AND {}", storage::InValues(d, "value", 2, values)
+        ),
+        storage::MakeParams(name, storage::ValuesParam(d, values))
+    );
+    if (!r) co_return Fail(r.error());
+    for (std::size_t i = 0; i < r->size(); ++i) out.emplace_back(r->Text(i, 0), r->Text(i, 1));
+    co_return out;
 }
 
 asio::awaitable<Result<std::vector<std::pair<std::string, std::string>>>> Store::AuditOf(

@@ -30,6 +30,7 @@ struct ZaakRow {
     int vertrouwelijkheid = 0;  // rank, see VertrouwelijkheidRank
     std::string omschrijving;
     std::optional<std::string> registratiedatum, startdatum, einddatum, einddatum_gepland, uiterlijke_einddatum;
+    std::optional<std::string> publicatiedatum;
     std::optional<std::string> archiefnominatie, archiefstatus, archiefactiedatum;
     std::optional<std::string> hoofdzaak;                 // uuid
     std::optional<std::string> status, statustype;        // the current status (uuid) and its statustype (stored URL)
@@ -172,6 +173,11 @@ class Store {
 
     // Audit trail
     asio::awaitable<Status> InsertAudit(storage::Session& s, std::string uuid, std::string zaak, std::string doc);
+    asio::awaitable<Status> DeleteAudit(storage::Session& s, std::string zaak);
+    //! Objects whose search key `name` has one of `values`: (value, object uuid).
+    asio::awaitable<Result<std::vector<std::pair<std::string, std::string>>>> KeyObjects(
+        storage::Session& s, std::string name, std::vector<std::string> values
+    );
     asio::awaitable<Result<std::vector<std::pair<std::string, std::string>>>> AuditOf(
         storage::Session& s, std::string zaak, std::string uuid
     );

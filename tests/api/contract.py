@@ -7,6 +7,10 @@ type.  OAS 3.0 specifics are translated to JSON Schema draft 7:
 
 * `$ref: #/components/schemas/X`  -> `#/definitions/X`
 * `nullable: true`                  -> `anyOf: [<schema>, {type: null}]`
+* `oneOf` + `discriminator` with a `mapping` -> the discriminator property is required and one of the
+  mapping's keys, and per key `if {<prop>: const <key>} then {$ref: <mapped schema>}` (under
+  `allOf`): the variants often differ in optional fields only, so a plain `oneOf` would reject a valid
+  object that matches several of them.  Without a mapping the branches become an `anyOf`.
 * `readOnly` / `writeOnly` / `example` / `format` are ignored (format is not enforced).
 
 A response whose status code the operation does not declare is validated against the `Fout` error
@@ -53,19 +57,54 @@ def specs_dir() -> Path:
     return Path(os.environ.get("THORBECKE_SPECS", DEFAULT_SPECS))
 
 
+def _ref(value: str) -> str:
+    """OAS reference -> draft 7 reference into the `definitions` of the validated schema."""
+    return value.replace("#/components/schemas/", "#/definitions/")
+
+
+def _discriminated(node) -> list:
+    """`oneOf` + `discriminator` (with a mapping) -> `allOf` members that select the variant by the
+    discriminator value instead of requiring exactly one variant to match."""
+    disc = node["discriminator"]
+    prop = disc["propertyName"]
+    mapping = disc["mapping"]
+    members = [{"properties": {prop: {"enum": list(mapping)}}, "required": [prop]}]
+    for key, target in mapping.items():
+        # a mapping value is a reference or (OAS 3.0 allows it) a bare schema name
+        ref = _ref(target if "#" in target or "/" in target else "#/components/schemas/" + target)
+        members.append({"if": {"properties": {prop: {"const": key}}, "required": [prop]},
+                        "then": {"$ref": ref}})
+    return members
+
+
 def _convert(node):
     """OAS 3.0 schema object -> JSON Schema draft 7 (recursively)."""
     if isinstance(node, list):
         return [_convert(x) for x in node]
     if not isinstance(node, dict):
         return node
+    disc = node.get("discriminator")
+    if not (isinstance(disc, dict) and "oneOf" in node):
+        disc = None
     out = {}
     for key, value in node.items():
         if key in ("readOnly", "writeOnly", "example", "examples", "xml", "externalDocs",
                    "discriminator", "deprecated", "format", "nullable"):
             continue
         if key == "$ref" and isinstance(value, str):
-            out["$ref"] = value.replace("#/components/schemas/", "#/definitions/")
+            out["$ref"] = _ref(value)
+            continue
+        if key == "oneOf" and disc is not None:
+            if disc.get("mapping"):
+                out.setdefault("allOf", []).extend(_discriminated(node))
+            elif "anyOf" in node:  # keep the node's own anyOf: both must hold
+                out.setdefault("allOf", []).append({"anyOf": _convert(value)})
+            else:
+                out["anyOf"] = _convert(value)
+            continue
+        if key == "allOf" and isinstance(value, list):
+            # `oneOf` may come first and have started the list already
+            out["allOf"] = _convert(value) + out.get("allOf", [])
             continue
         if key in ("properties", "patternProperties"):
             out[key] = {k: ({"anyOf": [_convert(v), {"type": "null"}]} if k in KNOWN_NULLABLE else _convert(v))

@@ -36,3 +36,13 @@ TEST(TimeTest, Durations) {
 }
 
 }  // namespace thorbecke
+
+TEST(TimeTest, UtcInstants) {
+    EXPECT_EQ(thorbecke::ToUtcInstant("2026-02-01T12:30:00+02:00"), "2026-02-01T10:30:00.000000Z");
+    EXPECT_EQ(thorbecke::ToUtcInstant("2026-02-01T11:00:00.5Z"), "2026-02-01T11:00:00.500000Z");
+    EXPECT_EQ(thorbecke::ToUtcInstant("2026-01-01T00:30:00+01:00"), "2025-12-31T23:30:00.000000Z");
+    EXPECT_EQ(thorbecke::ToUtcInstant("2026-01-01T23:30:00-01:00"), "2026-01-02T00:30:00.000000Z");
+    EXPECT_EQ(thorbecke::ToUtcInstant("2026-01-01"), std::nullopt);
+    // Later instants compare greater as text.
+    EXPECT_LT(*thorbecke::ToUtcInstant("2026-02-01T12:30:00+02:00"), *thorbecke::ToUtcInstant("2026-02-01T11:00:00Z"));
+}

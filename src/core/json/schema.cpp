@@ -368,3 +368,14 @@ bool IsEmail(std::string_view s) {
 }
 
 }  // namespace thorbecke::json
+
+namespace thorbecke::json {
+
+std::vector<InvalidParam> SchemaSet::ValidateAgainst(const bj::object& schema, const bj::value& value) const {
+    std::vector<InvalidParam> out;
+    Validator validator(*doc_, out);
+    validator.Check(&schema, value, "", false);
+    return out;
+}
+
+}  // namespace thorbecke::json

@@ -28,6 +28,12 @@ class SchemaSet {
         std::string_view schema_name, const boost::json::value& value, bool partial = false
     ) const;
 
+    //! Validates value against a schema object of this document that is not a named component (an inline
+    //! request body schema); its $refs resolve in this document.
+    [[nodiscard]] std::vector<InvalidParam> ValidateAgainst(
+        const boost::json::object& schema, const boost::json::value& value
+    ) const;
+
     //! The whole document, e.g. to serve it.
     [[nodiscard]] const boost::json::value& document() const { return *doc_; }
 

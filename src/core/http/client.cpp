@@ -1,0 +1,236 @@
+#include "core/http/client.h"
+
+#include <charconv>
+#include <string_view>
+#include <system_error>
+#include <utility>
+
+#include <fmt/format.h>
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/ssl/context.hpp>
+#include <boost/asio/ssl/error.hpp>
+#include <boost/asio/ssl/host_name_verification.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/this_coro.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/beast/core/error.hpp>
+#include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/core/stream_traits.hpp>
+#include <boost/beast/core/tcp_stream.hpp>
+#include <boost/beast/http/empty_body.hpp>
+#include <boost/beast/http/error.hpp>
+#include <boost/beast/http/read.hpp>
+#include <boost/beast/http/string_body.hpp>
+#include <boost/beast/http/write.hpp>
+#include <boost/beast/ssl/ssl_stream.hpp>
+#include <boost/url/parse.hpp>
+#include <boost/url/scheme.hpp>
+#include <boost/url/url_view.hpp>
+
+namespace thorbecke::http {
+
+namespace {
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace bhttp = boost::beast::http;
+namespace ssl = boost::asio::ssl;
+using tcp = boost::asio::ip::tcp;
+using Clock = std::chrono::steady_clock;
+
+constexpr auto kUseAwaitableTuple = asio::as_tuple(asio::use_awaitable);
+
+//! Where one request goes, from its URL.
+struct Endpoint {
+    bool tls = false;
+    std::string host;          // for the resolver and the certificate check (IPv6 without brackets)
+    std::string port;          // service for the resolver
+    std::string host_header;   // host[:port] as written in the URL
+    bool host_is_name = true;  // SNI is sent for names only
+    std::string target;        // path and query
+};
+
+Error InvalidUrl(std::string_view url, std::string_view why) {
+    return Error{400, "invalid-url", "Ongeldige URL.", fmt::format("'{}' is geen bruikbare URL: {}.", url, why), {}};
+}
+
+// 503: the server could not be reached; 502: it answered, but not with (acceptable) HTTP.
+Error Unreachable(std::string_view url, std::string_view what) {
+    return Error{
+        503, "unreachable", "De server is niet bereikbaar.", fmt::format("Ophalen van {} mislukt: {}.", url, what), {}};
+}
+
+Error BadAnswer(std::string_view url, std::string_view what) {
+    return Error{
+        502,
+        "bad-answer",
+        "De server gaf een ongeldig antwoord.",
+        fmt::format("Ophalen van {} mislukt: {}.", url, what),
+        {}};
+}
+
+std::string Describe(const boost::system::error_code& ec) {
+    if (ec == beast::error::timeout || ec == asio::error::operation_aborted) return "time-out";
+    return ec.message();
+}
+
+Result<Endpoint> ParseUrl(std::string_view url) {
+    auto parsed = boost::urls::parse_uri(url);
+    if (!parsed) return Fail(InvalidUrl(url, "geen absolute URL"));
+    const boost::urls::url_view& u = *parsed;
+    Endpoint endpoint;
+    if (u.scheme_id() == boost::urls::scheme::https) {
+        endpoint.tls = true;
+    } else if (u.scheme_id() != boost::urls::scheme::http) {
+        return Fail(InvalidUrl(url, "alleen http en https worden ondersteund"));
+    }
+    if (!u.has_authority() || u.encoded_host().empty()) return Fail(InvalidUrl(url, "host ontbreekt"));
+    if (u.has_userinfo()) return Fail(InvalidUrl(url, "gebruikersnaam of wachtwoord in de URL"));
+    if (u.has_fragment()) return Fail(InvalidUrl(url, "fragment in de URL"));
+    switch (u.host_type()) {
+        case boost::urls::host_type::name:
+        case boost::urls::host_type::ipv4:
+        case boost::urls::host_type::ipv6:
+            break;
+        default:
+            return Fail(InvalidUrl(url, "host niet ondersteund"));
+    }
+    endpoint.host = u.host_address();
+    endpoint.host_is_name = u.host_type() == boost::urls::host_type::name;
+    if (u.has_port() && !u.port().empty()) {
+        // Not port_number(): Boost 1.81 wraps numbers above 65535 around.
+        std::string_view port = u.port();
+        unsigned number = 0;
+        auto [end, ec] = std::from_chars(port.data(), port.data() + port.size(), number);
+        if (ec != std::errc() || end != port.data() + port.size() || number == 0 || number > 65535) {
+            return Fail(InvalidUrl(url, "ongeldige poort"));
+        }
+        endpoint.port = std::to_string(number);
+    } else {
+        endpoint.port = endpoint.tls ? "443" : "80";
+    }
+    endpoint.host_header = u.encoded_host_and_port();
+    endpoint.target = u.encoded_target();
+    if (!endpoint.target.starts_with('/')) endpoint.target.insert(0, "/");
+    return endpoint;
+}
+
+// Sends the GET and reads the answer on an established (TCP or TLS) stream.
+template <class Stream>
+asio::awaitable<Result<ClientAnswer>> Talk(
+    Stream& stream,
+    const Endpoint& endpoint,
+    const std::string& url,
+    std::size_t max_body_bytes,
+    Clock::time_point deadline
+) {
+    bhttp::request<bhttp::empty_body> request{bhttp::verb::get, endpoint.target, 11};
+    request.set(bhttp::field::host, endpoint.host_header);
+    request.set(bhttp::field::user_agent, "Thorbecke");
+    request.set(bhttp::field::accept, "application/json");
+    request.keep_alive(false);
+    beast::get_lowest_layer(stream).expires_at(deadline);
+    auto [write_ec, written] = co_await bhttp::async_write(stream, request, kUseAwaitableTuple);
+    if (write_ec) co_return Fail(Unreachable(url, "verzenden: " + Describe(write_ec)));
+
+    beast::flat_buffer buffer;
+    bhttp::response_parser<bhttp::string_body> parser;
+    parser.body_limit(max_body_bytes);
+    beast::get_lowest_layer(stream).expires_at(deadline);
+    auto [read_ec, read] = co_await bhttp::async_read(stream, buffer, parser, kUseAwaitableTuple);
+    if (read_ec == bhttp::error::body_limit) co_return Fail(BadAnswer(url, "antwoord te groot"));
+    if (read_ec == beast::error::timeout) co_return Fail(Unreachable(url, "ontvangen: time-out"));
+    if (read_ec) co_return Fail(BadAnswer(url, "ontvangen: " + read_ec.message()));
+    co_return ClientAnswer{parser.get().result_int(), std::move(parser.get().body())};
+}
+
+class BeastClient final : public HttpClient {
+  public:
+    BeastClient(ClientOptions options, ssl::context tls) : options_(std::move(options)), tls_(std::move(tls)) {}
+
+    asio::awaitable<Result<ClientAnswer>> Get(std::string url) override {
+        Result<Endpoint> endpoint = ParseUrl(url);
+        if (!endpoint) co_return Fail(std::move(endpoint.error()));
+        Result<ClientAnswer> answer = co_await Exchange(*endpoint, url);
+        co_return answer;
+    }
+
+  private:
+    // One GET, start to finish, within options_.timeout, on the caller's executor. Touches no member but the
+    // options and the TLS context (SSL_new on a shared SSL_CTX is thread-safe), so calls may run concurrently.
+    asio::awaitable<Result<ClientAnswer>> Exchange(const Endpoint& endpoint, const std::string& url) {
+        auto executor = co_await asio::this_coro::executor;
+        const auto deadline = Clock::now() + options_.timeout;
+
+        // The resolver has no timeout of its own: a timer cancels it. Shared with the timer's handler, which may
+        // still be queued when this frame is gone; the frame does not touch the resolver after the resolve
+        // completes, so a late cancel() from that handler is harmless.
+        struct Resolving {
+            explicit Resolving(const asio::any_io_executor& ex) : resolver(ex), timer(ex) {}
+            tcp::resolver resolver;
+            asio::steady_timer timer;
+        };
+        auto resolving = std::make_shared<Resolving>(executor);
+        resolving->timer.expires_at(deadline);
+        resolving->timer.async_wait([resolving](const boost::system::error_code& ec) {
+            if (!ec) resolving->resolver.cancel();
+        });
+        auto [resolve_ec, endpoints] =
+            co_await resolving->resolver.async_resolve(endpoint.host, endpoint.port, kUseAwaitableTuple);
+        resolving->timer.cancel();
+        if (resolve_ec) {
+            co_return Fail(Unreachable(url, fmt::format("{} opzoeken: {}", endpoint.host, Describe(resolve_ec))));
+        }
+
+        beast::tcp_stream tcp_stream(executor);
+        tcp_stream.expires_at(deadline);
+        auto [connect_ec, connected] = co_await tcp_stream.async_connect(endpoints, kUseAwaitableTuple);
+        if (connect_ec) co_return Fail(Unreachable(url, "verbinden: " + Describe(connect_ec)));
+        if (!endpoint.tls) co_return co_await Talk(tcp_stream, endpoint, url, options_.max_body_bytes, deadline);
+
+        beast::ssl_stream<beast::tcp_stream> tls_stream(std::move(tcp_stream), tls_);
+        // SNI, for host names only. SSL_set_tlsext_host_name spelled out: the macro hides a C-style cast.
+        char* server_name = const_cast<char*>(endpoint.host.c_str());
+        auto* handle = tls_stream.native_handle();
+        if (endpoint.host_is_name &&
+            SSL_ctrl(handle, SSL_CTRL_SET_TLSEXT_HOSTNAME, TLSEXT_NAMETYPE_host_name, server_name) != 1) {
+            co_return Fail(BadAnswer(url, "TLS: servernaam niet in te stellen"));
+        }
+        tls_stream.set_verify_callback(ssl::host_name_verification(endpoint.host));
+        beast::get_lowest_layer(tls_stream).expires_at(deadline);
+        auto [handshake_ec] = co_await tls_stream.async_handshake(ssl::stream_base::client, kUseAwaitableTuple);
+        if (handshake_ec == beast::error::timeout) co_return Fail(Unreachable(url, "TLS: time-out"));
+        if (handshake_ec) co_return Fail(BadAnswer(url, "TLS: " + handshake_ec.message()));
+        co_return co_await Talk(tls_stream, endpoint, url, options_.max_body_bytes, deadline);
+    }
+
+    const ClientOptions options_;
+    ssl::context tls_;
+};
+
+}  // namespace
+
+Result<std::unique_ptr<HttpClient>> MakeHttpClient(ClientOptions options) {
+    ssl::context tls(ssl::context::tls_client);
+    boost::system::error_code ec;
+    if (options.ca_file.empty()) {
+        tls.set_default_verify_paths(ec);
+    } else {
+        tls.load_verify_file(options.ca_file, ec);
+    }
+    if (ec) {
+        return Fail(Error::Internal(fmt::format(
+            "De vertrouwde certificaten ({}) zijn niet te laden: {}.",
+            options.ca_file.empty() ? std::string_view("systeem") : std::string_view(options.ca_file),
+            ec.message()
+        )));
+    }
+    tls.set_verify_mode(ssl::verify_peer, ec);
+    if (ec || SSL_CTX_set_min_proto_version(tls.native_handle(), TLS1_2_VERSION) != 1) {
+        return Fail(Error::Internal("De TLS-instellingen voor uitgaande verbindingen zijn niet te maken."));
+    }
+    return std::unique_ptr<HttpClient>(std::make_unique<BeastClient>(std::move(options), std::move(tls)));
+}
+
+}  // namespace thorbecke::http

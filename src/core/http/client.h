@@ -1,0 +1,43 @@
+#pragma once
+// A small outgoing HTTP(S) client for the URLs other APIs give us (a zaaktype of another Catalogi API, the
+// informatieobject of a zaakinformatieobject, the selectielijst): GET with a deadline for the whole
+// exchange, a bounded answer, certificate and host name verification. Runs on the caller's executor.
+#include <chrono>
+#include <cstddef>
+#include <memory>
+#include <string>
+
+#include <boost/asio/awaitable.hpp>
+
+#include "core/error.h"
+
+namespace thorbecke::http {
+
+struct ClientOptions {
+    //! For the whole exchange: name resolution, connect, TLS handshake, request and response.
+    std::chrono::milliseconds timeout{10'000};
+    //! Larger answers are refused.
+    std::size_t max_body_bytes = 1 << 20;
+    //! https: a PEM file of CA certificates to trust instead of the system's trust store (a private CA).
+    std::string ca_file;
+};
+
+struct ClientAnswer {
+    unsigned status = 0;
+    std::string body;
+};
+
+class HttpClient {
+  public:
+    virtual ~HttpClient() = default;
+    //! GETs an absolute http(s) URL (Accept: application/json). Errors: status 400 code "invalid-url" for a
+    //! URL that is not absolute http(s); 503 "unreachable" when the server could not be reached (name,
+    //! connect, TLS time-out); 502 "bad-answer" when it answered, but not with HTTP (or too large). The
+    //! detail says what happened, in Dutch.
+    virtual boost::asio::awaitable<Result<ClientAnswer>> Get(std::string url) = 0;
+};
+
+//! Fails only when the TLS trust store (options.ca_file or the system's) cannot be loaded.
+Result<std::unique_ptr<HttpClient>> MakeHttpClient(ClientOptions options = {});
+
+}  // namespace thorbecke::http

@@ -1,0 +1,273 @@
+// Tests of the outgoing HTTP client against a small server in this process, on 127.0.0.1.
+#include "core/http/client.h"
+
+#include <atomic>
+#include <chrono>
+#include <exception>
+#include <optional>
+#include <string>
+#include <thread>
+#include <utility>
+#include <vector>
+
+#include <fmt/format.h>
+#include <gtest/gtest.h>
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/asio/write.hpp>
+#include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/core/tcp_stream.hpp>
+#include <boost/beast/http/read.hpp>
+#include <boost/beast/http/string_body.hpp>
+#include <boost/beast/http/write.hpp>
+
+namespace thorbecke::http {
+namespace {
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace bhttp = boost::beast::http;
+using tcp = boost::asio::ip::tcp;
+using namespace std::chrono_literals;
+
+constexpr auto kTuple = asio::as_tuple(asio::use_awaitable);
+
+// Runs one coroutine to completion on ctx (other work on ctx, such as the server, runs along).
+template <class T>
+T RunCoro(asio::io_context& ctx, asio::awaitable<T> awaitable) {
+    std::optional<T> out;
+    std::exception_ptr failure;
+    asio::co_spawn(ctx, std::move(awaitable), [&](std::exception_ptr e, T value) {
+        failure = e;
+        out = std::move(value);
+        ctx.stop();
+    });
+    ctx.restart();
+    ctx.run();
+    if (failure) std::rethrow_exception(failure);
+    return std::move(*out);
+}
+
+// Answers GETs on 127.0.0.1: "/missing" is a 404, "/big" a 1000-byte body, "/garbage" not HTTP at all; any
+// other target 200 with a body that echoes the target, Host and Accept.
+class TinyServer {
+  public:
+    explicit TinyServer(asio::io_context& ctx) : acceptor_(ctx, tcp::endpoint(asio::ip::make_address("127.0.0.1"), 0)) {
+        asio::co_spawn(ctx, Accept(), asio::detached);
+    }
+    [[nodiscard]] std::uint16_t port() const { return acceptor_.local_endpoint().port(); }
+    [[nodiscard]] std::string Url(std::string_view target) const {
+        return fmt::format("http://127.0.0.1:{}{}", port(), target);
+    }
+    std::atomic<int> requests = 0;
+
+  private:
+    asio::awaitable<void> Accept() {
+        for (;;) {
+            auto [ec, socket] = co_await acceptor_.async_accept(kTuple);
+            if (ec) co_return;
+            asio::co_spawn(acceptor_.get_executor(), Serve(beast::tcp_stream(std::move(socket))), asio::detached);
+        }
+    }
+
+    asio::awaitable<void> Serve(beast::tcp_stream stream) {
+        beast::flat_buffer buffer;
+        bhttp::request<bhttp::string_body> request;
+        auto [ec, n] = co_await bhttp::async_read(stream, buffer, request, kTuple);
+        if (ec) co_return;
+        ++requests;
+        std::string target(request.target());
+        if (target == "/garbage") {
+            std::string junk = "dit is geen HTTP\r\n\r\n";
+            co_await asio::async_write(stream, asio::buffer(junk), kTuple);
+        } else {
+            bhttp::response<bhttp::string_body> response{bhttp::status::ok, 11};
+            response.set(bhttp::field::content_type, "text/plain");
+            if (target == "/missing") {
+                response.result(bhttp::status::not_found);
+                response.body() = "niet gevonden";
+            } else if (target == "/big") {
+                response.body() = std::string(1000, 'x');
+            } else {
+                response.body() =
+                    fmt::format("{} {} {}", target, request[bhttp::field::host], request[bhttp::field::accept]);
+            }
+            response.prepare_payload();
+            co_await bhttp::async_write(stream, response, kTuple);
+        }
+        boost::system::error_code ignored;
+        stream.socket().shutdown(tcp::socket::shutdown_send, ignored);
+    }
+
+    tcp::acceptor acceptor_;
+};
+
+std::unique_ptr<HttpClient> Client(ClientOptions options = {}) {
+    auto made = MakeHttpClient(std::move(options));
+    if (!made) throw std::runtime_error(made.error().detail);
+    return std::move(*made);
+}
+
+ClientOptions Short(std::chrono::milliseconds timeout, std::size_t max_body_bytes = 1 << 20) {
+    ClientOptions options;
+    options.timeout = timeout;
+    options.max_body_bytes = max_body_bytes;
+    return options;
+}
+
+class HttpClientTest : public ::testing::Test {
+  protected:
+    Result<ClientAnswer> Get(HttpClient& client, std::string url) { return RunCoro(ctx_, client.Get(std::move(url))); }
+
+    asio::io_context ctx_;
+    TinyServer server_{ctx_};
+};
+
+TEST_F(HttpClientTest, GetsABody) {
+    auto client = Client();
+    auto answer = Get(*client, server_.Url("/pad/naar?x=1&y=%20"));
+    ASSERT_TRUE(answer) << answer.error().detail;
+    EXPECT_EQ(answer->status, 200u);
+    EXPECT_EQ(answer->body, fmt::format("/pad/naar?x=1&y=%20 127.0.0.1:{} application/json", server_.port()));
+    EXPECT_EQ(server_.requests, 1);
+}
+
+TEST_F(HttpClientTest, EmptyPathIsTheRoot) {
+    auto client = Client();
+    auto answer = Get(*client, fmt::format("http://127.0.0.1:{}", server_.port()));
+    ASSERT_TRUE(answer) << answer.error().detail;
+    EXPECT_EQ(answer->body.substr(0, 2), "/ ");
+}
+
+TEST_F(HttpClientTest, NotFoundPassesThrough) {
+    auto client = Client();
+    auto answer = Get(*client, server_.Url("/missing"));
+    ASSERT_TRUE(answer) << answer.error().detail;
+    EXPECT_EQ(answer->status, 404u);
+    EXPECT_EQ(answer->body, "niet gevonden");
+}
+
+TEST_F(HttpClientTest, ConnectionRefusedIsUnreachable) {
+    std::uint16_t port = 0;
+    {
+        tcp::acceptor probe(ctx_, tcp::endpoint(asio::ip::make_address("127.0.0.1"), 0));
+        port = probe.local_endpoint().port();
+    }
+    auto client = Client(Short(2000ms));
+    std::string url = fmt::format("http://127.0.0.1:{}/x", port);
+    auto answer = Get(*client, url);
+    ASSERT_FALSE(answer);
+    EXPECT_EQ(answer.error().status, 503);
+    EXPECT_EQ(answer.error().code, "unreachable");
+    EXPECT_NE(answer.error().detail.find(url), std::string::npos) << answer.error().detail;
+}
+
+TEST_F(HttpClientTest, SilentServerTimesOut) {
+    // Listens but never accepts: the kernel completes the connection, nobody ever answers.
+    tcp::acceptor silent(ctx_, tcp::endpoint(asio::ip::make_address("127.0.0.1"), 0));
+    auto client = Client(Short(300ms));
+    auto start = std::chrono::steady_clock::now();
+    auto answer = Get(*client, fmt::format("http://127.0.0.1:{}/x", silent.local_endpoint().port()));
+    auto took = std::chrono::steady_clock::now() - start;
+    ASSERT_FALSE(answer);
+    EXPECT_EQ(answer.error().status, 503);
+    EXPECT_EQ(answer.error().code, "unreachable");
+    EXPECT_NE(answer.error().detail.find("time-out"), std::string::npos) << answer.error().detail;
+    EXPECT_GE(took, 250ms);
+    EXPECT_LT(took, 3s);
+}
+
+TEST_F(HttpClientTest, OversizedBodyIsABadAnswer) {
+    auto client = Client(Short(2000ms, 100));
+    auto answer = Get(*client, server_.Url("/big"));
+    ASSERT_FALSE(answer);
+    EXPECT_EQ(answer.error().status, 502);
+    EXPECT_EQ(answer.error().code, "bad-answer");
+    EXPECT_NE(answer.error().detail.find("te groot"), std::string::npos) << answer.error().detail;
+
+    auto fits = Client(Short(2000ms, 1000));
+    auto ok = Get(*fits, server_.Url("/big"));
+    ASSERT_TRUE(ok) << ok.error().detail;
+    EXPECT_EQ(ok->body.size(), 1000u);
+}
+
+TEST_F(HttpClientTest, NotHttpIsABadAnswer) {
+    auto client = Client(Short(2000ms));
+    auto answer = Get(*client, server_.Url("/garbage"));
+    ASSERT_FALSE(answer);
+    EXPECT_EQ(answer.error().status, 502);
+    EXPECT_EQ(answer.error().code, "bad-answer");
+}
+
+TEST_F(HttpClientTest, HttpsToAPlainServerFailsTheHandshake) {
+    auto client = Client(Short(2000ms));
+    auto answer = Get(*client, fmt::format("https://localhost:{}/x", server_.port()));
+    ASSERT_FALSE(answer);
+    EXPECT_EQ(answer.error().status, 502);
+    EXPECT_EQ(answer.error().code, "bad-answer");
+    EXPECT_NE(answer.error().detail.find("TLS"), std::string::npos) << answer.error().detail;
+    EXPECT_EQ(server_.requests, 0);
+}
+
+TEST_F(HttpClientTest, InvalidUrls) {
+    auto client = Client();
+    for (const char* bad :
+         {"ftp://x",
+          "not a url",
+          "",
+          "/relative/path",
+          "http:///zonder-host",
+          "http://user:secret@127.0.0.1/x",
+          "http://127.0.0.1/x#fragment",
+          "http://127.0.0.1:99999/x"}) {
+        auto answer = Get(*client, bad);
+        ASSERT_FALSE(answer) << bad;
+        EXPECT_EQ(answer.error().status, 400) << bad;
+        EXPECT_EQ(answer.error().code, "invalid-url") << bad;
+    }
+    EXPECT_EQ(server_.requests, 0);
+}
+
+TEST(HttpClientMakeTest, MissingCaFileFails) {
+    ClientOptions options;
+    options.ca_file = "/nonexistent/thorbecke-ca.pem";
+    EXPECT_FALSE(MakeHttpClient(options));
+    EXPECT_TRUE(MakeHttpClient());
+}
+
+// One client, used from several threads at once, each with its own io_context.
+TEST(HttpClientThreadsTest, OneClientOnSeveralThreads) {
+    asio::io_context server_ctx;
+    TinyServer server(server_ctx);
+    auto work = asio::make_work_guard(server_ctx);
+    std::thread server_thread([&] { server_ctx.run(); });
+
+    auto client = Client(Short(5000ms));
+    constexpr int kThreads = 4;
+    constexpr int kRequests = 10;
+    std::atomic<int> good = 0;
+    std::vector<std::thread> threads;
+    for (int t = 0; t < kThreads; ++t) {
+        threads.emplace_back([&, t] {
+            asio::io_context ctx;
+            for (int i = 0; i < kRequests; ++i) {
+                std::string target = fmt::format("/t{}/r{}", t, i);
+                auto answer = RunCoro(ctx, client->Get(server.Url(target)));
+                if (answer && answer->status == 200 && answer->body.starts_with(target + " ")) ++good;
+            }
+        });
+    }
+    for (auto& thread : threads) thread.join();
+    work.reset();
+    server_ctx.stop();
+    server_thread.join();
+    EXPECT_EQ(good, kThreads * kRequests);
+    EXPECT_EQ(server.requests, kThreads * kRequests);
+}
+
+}  // namespace
+}  // namespace thorbecke::http
