@@ -28,24 +28,8 @@ void RegisterRoutes(http::Router& router, Service& service) {
          {"ztc", "catalogi.geforceerd-schrijven"},
          {"ztc", "catalogi.geforceerd-verwijderen"}}
     );
-    // The API's own description, as the standard asks ({API root}/schema/openapi.yaml); public like any docs.
-    router.Add(
-        Method::kGet,
-        std::string(kApiRoot) + "/schema/openapi.yaml",
-        Access::Public(),
-        [](http::Request&) -> asio::awaitable<Result<Response>> {
-            Response r = Response::Json(200, std::string(embedded::catalogi_openapi_yaml()));
-            r.content_type = "application/vnd.oai.openapi; charset=utf-8";
-            co_return r;
-        }
-    );
-    router.Add(
-        Method::kGet,
-        std::string(kApiRoot) + "/schema/openapi.json",
-        Access::Public(),
-        [](http::Request&) -> asio::awaitable<Result<Response>> {
-            co_return Response::Json(200, std::string(embedded::catalogi_openapi()));
-        }
+    http::AddOpenApiRoutes(
+        router, std::string(kApiRoot), embedded::catalogi_openapi(), embedded::catalogi_openapi_yaml()
     );
     Service* svc = &service;
     for (const Kind& kind : Kinds()) {

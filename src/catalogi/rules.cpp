@@ -2,20 +2,14 @@
 
 #include <boost/json.hpp>
 
+#include "core/nl/identifiers.h"
+
 namespace thorbecke::catalogi {
 
 namespace bj = boost::json;
 
 bool IsValidRsin(std::string_view rsin) {
-    if (rsin.size() != 9) return false;
-    int sum = 0;
-    for (std::size_t i = 0; i < 9; ++i) {
-        char c = rsin[i];
-        if (c < '0' || c > '9') return false;
-        int weight = i == 8 ? -1 : static_cast<int>(9 - i);
-        sum += weight * (c - '0');
-    }
-    return sum % 11 == 0;
+    return nl::IsValidRsin(rsin);
 }
 
 namespace {

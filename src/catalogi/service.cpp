@@ -428,20 +428,13 @@ asio::awaitable<Result<std::optional<std::string>>> Service::FindByUrl(
 asio::awaitable<Result<Rendered>> Service::List(const Kind& kind, const http::Request& req) {
     ListQuery q;
     std::vector<InvalidParam> errors;
-    std::int64_t page = 1, page_size = http::kPageSize;
+    http::Paging paging;
     std::optional<std::string> status;
     auto d = store_.db().dialect();
     for (const auto& [name, raw_value] : req.query.items()) {
-        if (name == "page" || name == "pageSize") {
-            auto n = http::ParsePageNumber(name, raw_value);
-            if (!n) {
-                if (name == "page") co_return Fail(n.error());
-                errors.push_back(n.error().invalid_params.front());
-                continue;
-            }
-            (name == "page" ? page : page_size) = *n;
-            continue;
-        }
+        auto took = http::TakePageParam(name, raw_value, paging, errors);
+        if (!took) co_return Fail(took.error());
+        if (*took) continue;
         const Filter* f = nullptr;
         for (const auto& candidate : kind.filters) {
             if (candidate.param == name) f = &candidate;
@@ -597,13 +590,13 @@ asio::awaitable<Result<Rendered>> Service::List(const Kind& kind, const http::Re
     auto body = co_await CachedRender(
         req.base_url + req.target,
         [&](storage::Session& s) -> asio::awaitable<Result<std::string>> {
-            auto found = co_await store_.List(&s, kind, q, page, page_size);
+            auto found = co_await store_.List(&s, kind, q, paging.page, paging.page_size);
             if (!found) co_return Fail(found.error());
-            std::int64_t pages = (found->count + page_size - 1) / page_size;
-            if (page > 1 && page > pages) co_return Fail(Error::NotFound("Ongeldige pagina."));
+            std::int64_t pages = (found->count + paging.page_size - 1) / paging.page_size;
+            if (paging.page > 1 && paging.page > pages) co_return Fail(Error::NotFound("Ongeldige pagina."));
             auto rendered = co_await Render(&s, found->rows, req.base_url);
             if (!rendered) co_return Fail(rendered.error());
-            co_return http::PageBody(req, found->count, page, pages, *rendered);
+            co_return http::PageBody(req, found->count, paging.page, pages, *rendered);
         }
     );
     if (!body) co_return Fail(body.error());

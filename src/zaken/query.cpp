@@ -84,7 +84,8 @@ asio::awaitable<Result<http::Response>> Service::List(const Operation& op, http:
     const auth::Principal* principal = req.principal ? &*req.principal : nullptr;
     Where where;
     std::vector<InvalidParam> errors;
-    std::int64_t page = 1, page_size = kind.paginated ? http::kPageSize : 100000;
+    http::Paging paging;
+    if (!kind.paginated) paging.page_size = 100000;  // unpaginated lists: a zaak's objects, all of them
     bool nothing = !AccessCondition(principal, op.scopes, "z.", where);
     std::string nested_zaak = kind.nested ? Lower(req.PathParam("zaak_uuid")) : std::string();
     if (kind.nested) where.Add("o.zaak = ?", storage::MakeParams(nested_zaak));
@@ -95,15 +96,10 @@ asio::awaitable<Result<http::Response>> Service::List(const Operation& op, http:
             errors.push_back(*bad);
             continue;
         }
-        if (kind.paginated && (name == "page" || name == "pageSize")) {
-            auto n = http::ParsePageNumber(name, value);
-            if (!n) {
-                if (name == "page") co_return Fail(n.error());
-                errors.push_back(n.error().invalid_params.front());
-                continue;
-            }
-            (name == "page" ? page : page_size) = *n;
-            continue;
+        if (kind.paginated) {
+            auto took = http::TakePageParam(name, value, paging, errors);
+            if (!took) co_return Fail(took.error());
+            if (*took) continue;
         }
         const Filter* f = nullptr;
         for (const auto& c : kind.filters) {
@@ -188,16 +184,16 @@ asio::awaitable<Result<http::Response>> Service::List(const Operation& op, http:
         }
         if (!nothing) {
             std::string kind_name(kind.name);
-            auto r = co_await store_.ListObjects(s, kind_name, where, page, page_size);
+            auto r = co_await store_.ListObjects(s, kind_name, where, paging.page, paging.page_size);
             if (!r) co_return Fail(r.error());
             found = std::move(*r);
         }
-        std::int64_t pages = (found.count + page_size - 1) / page_size;
-        if (page > 1 && page > pages) co_return Fail(Error::NotFound("Ongeldige pagina."));
+        std::int64_t pages = (found.count + paging.page_size - 1) / paging.page_size;
+        if (paging.page > 1 && paging.page > pages) co_return Fail(Error::NotFound("Ongeldige pagina."));
         auto rendered = co_await RenderObjects(s, kind, found.rows, req.base_url);
         if (!rendered) co_return Fail(rendered.error());
         if (kind.paginated) {
-            body = http::PageBody(req, found.count, page, pages, *rendered);
+            body = http::PageBody(req, found.count, paging.page, pages, *rendered);
         } else {
             body = "[";
             for (std::size_t i = 0; i < rendered->size(); ++i) {
@@ -235,7 +231,7 @@ asio::awaitable<Result<http::Response>> Service::ListZaken(
     const auth::Principal* principal = req.principal ? &*req.principal : nullptr;
     ZaakQuery q;
     std::vector<InvalidParam> errors;
-    std::int64_t page = 1, page_size = http::kPageSize;
+    http::Paging paging;
     std::optional<std::string> zaaktype_key;
     bool only_zaaktype = true;
     Where tally;
@@ -311,16 +307,9 @@ asio::awaitable<Result<http::Response>> Service::ListZaken(
             errors.push_back(*bad);
             continue;
         }
-        if (name == "page" || name == "pageSize") {
-            auto n = http::ParsePageNumber(name, value);
-            if (!n) {
-                if (name == "page") co_return Fail(n.error());
-                errors.push_back(n.error().invalid_params.front());
-                continue;
-            }
-            (name == "page" ? page : page_size) = *n;
-            continue;
-        }
+        auto took = http::TakePageParam(name, value, paging, errors);
+        if (!took) co_return Fail(took.error());
+        if (*took) continue;
         if (name == "expand") {
             auto e = ParseExpand(value);
             if (!e) {
@@ -514,10 +503,10 @@ asio::awaitable<Result<http::Response>> Service::ListZaken(
     }
     std::string body;
     auto st = co_await store_.db().Read([&](storage::Session& s) -> asio::awaitable<Status> {
-        auto found = co_await store_.ListZaken(s, q, page, page_size);
+        auto found = co_await store_.ListZaken(s, q, paging.page, paging.page_size);
         if (!found) co_return Fail(found.error());
-        std::int64_t pages = (found->count + page_size - 1) / page_size;
-        if (page > 1 && page > pages) co_return Fail(Error::NotFound("Ongeldige pagina."));
+        std::int64_t pages = (found->count + paging.page_size - 1) / paging.page_size;
+        if (paging.page > 1 && paging.page > pages) co_return Fail(Error::NotFound("Ongeldige pagina."));
         auto rendered = co_await RenderZaken(s, found->rows, req.base_url);
         if (!rendered) co_return Fail(rendered.error());
         for (std::size_t i = 0; i < rendered->size() && !expand.empty(); ++i) {
@@ -527,7 +516,7 @@ asio::awaitable<Result<http::Response>> Service::ListZaken(
             if (!e) co_return Fail(e.error());
             (*rendered)[i] = std::move(*e);
         }
-        body = http::PageBody(req, found->count, page, pages, *rendered);
+        body = http::PageBody(req, found->count, paging.page, pages, *rendered);
         co_return Status{};
     });
     if (!st) co_return Fail(st.error());

@@ -70,24 +70,7 @@ std::optional<std::pair<const Kind*, Action>> Classify(std::string_view path, Me
 }  // namespace
 
 void RegisterRoutes(http::Router& router, Service& service, const json::SchemaSet& oas) {
-    router.Add(
-        Method::kGet,
-        std::string(kApiRoot) + "/schema/openapi.yaml",
-        Access::Public(),
-        [](http::Request&) -> asio::awaitable<Result<Response>> {
-            Response r = Response::Json(200, std::string(embedded::zaken_openapi_yaml()));
-            r.content_type = "application/vnd.oai.openapi; charset=utf-8";
-            co_return r;
-        }
-    );
-    router.Add(
-        Method::kGet,
-        std::string(kApiRoot) + "/schema/openapi.json",
-        Access::Public(),
-        [](http::Request&) -> asio::awaitable<Result<Response>> {
-            co_return Response::Json(200, std::string(embedded::zaken_openapi()));
-        }
-    );
+    http::AddOpenApiRoutes(router, std::string(kApiRoot), embedded::zaken_openapi(), embedded::zaken_openapi_yaml());
     Service* svc = &service;
     const auto& paths = oas.document().as_object().at("paths").as_object();
     for (const auto& [path, item] : paths) {

@@ -6,24 +6,14 @@
 #include <fmt/format.h>
 #include <boost/json.hpp>
 
+#include "core/nl/identifiers.h"
+
 namespace thorbecke::zaken {
 
 namespace bj = boost::json;
 using std::chrono::year_month_day;
 
 namespace {
-
-bool ElfProef(std::string_view s) {
-    if (s.size() != 9) return false;
-    int sum = 0;
-    for (std::size_t i = 0; i < 9; ++i) {
-        char c = s[i];
-        if (c < '0' || c > '9') return false;
-        int weight = i == 8 ? -1 : static_cast<int>(9 - i);
-        sum += weight * (c - '0');
-    }
-    return sum % 11 == 0;
-}
 
 bool AllDigits(std::string_view s) {
     return std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
@@ -247,11 +237,11 @@ Result<std::optional<year_month_day>> Brondatum(const bj::object& procedure, con
 }  // namespace
 
 bool IsValidBsn(std::string_view bsn) {
-    return ElfProef(bsn) && bsn != "000000000";
+    return nl::IsValidBsn(bsn);
 }
 
 bool IsValidRsin(std::string_view rsin) {
-    return ElfProef(rsin);
+    return nl::IsValidRsin(rsin);
 }
 
 year_month_day AddDuration(year_month_day date, const Duration& duration) {

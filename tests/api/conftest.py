@@ -13,6 +13,7 @@ Environment:
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import signal
@@ -205,7 +206,18 @@ class Server:
         return zgw.Api(self.base_url, client_id, secret, session)
 
 
-def start_server(tmp_path_factory, engine: str, demo: bool = False, with_clients: bool = True) -> Server:
+def add_standard_clients(srv: Server, *client_ids: str) -> None:
+    """Adds the named clients of CLIENTS (all of them when none is named)."""
+    for cid in client_ids or CLIENTS:
+        secret, scopes = CLIENTS[cid]
+        srv.add_client(cid, secret, scopes)
+
+
+def start_server(tmp_path_factory, engine: str, demo: bool = False, with_clients: bool = True, *,
+                 extra_args=(), add_clients=None) -> Server:
+    """A started server; the caller stops it.  Skips the test when the binary, or for `postgres`
+    THORBECKE_TEST_PG_URL, is missing.  add_clients(srv) is called before the start; without it the standard
+    CLIENTS are added (unless with_clients is false)."""
     binary = thorbecke_bin()
     if binary is None:
         pytest.skip("thorbecke binary not built (set THORBECKE_BIN or build build/asan)")
@@ -213,10 +225,12 @@ def start_server(tmp_path_factory, engine: str, demo: bool = False, with_clients
         pytest.skip("THORBECKE_TEST_PG_URL not set: PostgreSQL variant skipped")
     workdir = tmp_path_factory.mktemp(f"thorbecke-{engine}")
     srv = Server(binary, engine, workdir, demo=demo)
+    srv.extra_args = list(extra_args)
     try:
-        if with_clients:
-            for cid, (secret, scopes) in CLIENTS.items():
-                srv.add_client(cid, secret, scopes)
+        if add_clients is not None:
+            add_clients(srv)
+        elif with_clients:
+            add_standard_clients(srv)
         srv.start()
     except Exception:
         srv.stop()
@@ -228,17 +242,36 @@ def start_server(tmp_path_factory, engine: str, demo: bool = False, with_clients
 _ACTIVE_SERVERS: list[Server] = []
 
 
-@pytest.fixture(scope="module", params=engines())
-def server(request, tmp_path_factory):
-    srv = start_server(tmp_path_factory, request.param)
+@contextlib.contextmanager
+def running_server(tmp_path_factory, engine: str, *, extra_args=(), add_clients=None, demo: bool = False):
+    """A started server (see start_server) for a module-scoped `server` fixture: stopped by
+    pytest_sessionfinish if the session ends early; on exit stopped, its PostgreSQL database dropped and its
+    folder removed (kept when THORBECKE_TEST_KEEP is set)."""
+    srv = start_server(tmp_path_factory, engine, demo=demo, extra_args=extra_args, add_clients=add_clients)
     _ACTIVE_SERVERS.append(srv)
-    yield srv
-    srv.stop()
-    srv.cleanup()
-    _ACTIVE_SERVERS.remove(srv)
-    keep = os.environ.get("THORBECKE_TEST_KEEP")
-    if not keep:
-        shutil.rmtree(srv.workdir, ignore_errors=True)
+    try:
+        yield srv
+    finally:
+        srv.stop()
+        srv.cleanup()
+        _ACTIVE_SERVERS.remove(srv)
+        if not os.environ.get("THORBECKE_TEST_KEEP"):
+            shutil.rmtree(srv.workdir, ignore_errors=True)
+
+
+def server_fixture(**kw):
+    """A module-scoped `server` fixture, parametrised by engine (engines()), that runs
+    running_server(..., **kw); a test module overrides this file's with `server = conftest.server_fixture(...)`."""
+
+    @pytest.fixture(scope="module", params=engines())
+    def server(request, tmp_path_factory):
+        with running_server(tmp_path_factory, request.param, **kw) as srv:
+            yield srv
+
+    return server
+
+
+server = server_fixture()
 
 
 @pytest.fixture(scope="module")

@@ -15,8 +15,6 @@ Clients are added with `thorbecke clients add` while the server runs; the server
 from __future__ import annotations
 
 import json
-import os
-import shutil
 import uuid as uuidlib
 from pathlib import Path
 
@@ -91,38 +89,18 @@ def _client_id(prefix, scopes):
 # ------------------------------------------------------------------------------------------------
 # server: one per engine, rights not cached; the scope clients exist from the start
 # ------------------------------------------------------------------------------------------------
-@pytest.fixture(scope="module", params=conftest.engines())
-def server(request, tmp_path_factory):
-    binary = conftest.thorbecke_bin()
-    if binary is None:
-        pytest.skip("thorbecke binary not built (set THORBECKE_BIN or build build/asan)")
-    if request.param == "postgres" and not os.environ.get("THORBECKE_TEST_PG_URL"):
-        pytest.skip("THORBECKE_TEST_PG_URL not set: PostgreSQL variant skipped")
-    srv = conftest.Server(binary, request.param, tmp_path_factory.mktemp(f"thorbecke-{request.param}"))
-    srv.extra_args = ["--auth-cache-ms", "0"]
-    try:
-        for cid in ("admin", "beheer"):
-            secret, scopes = conftest.CLIENTS[cid]
-            srv.add_client(cid, secret, scopes)
-        # one client per scope, and per set of alternatives one client with every other scope
-        for s in ALL_SCOPES:
-            zs.add_client(srv, _client_id("only", [s]), "secret", [(s, None, None)])
-        for alternatives in {tuple(sorted(ss)) for _, _, ss in OPERATIONS if ss}:
-            rest = [s for s in ALL_SCOPES if s not in alternatives]
-            zs.add_client(srv, _client_id("not", alternatives), "secret", [(s, None, None) for s in rest])
-        zs.add_client(srv, "geen-zaken", "secret", [("ztc:catalogi.lezen", None, None)])
-        srv.start()
-    except Exception:
-        srv.stop()
-        srv.cleanup()
-        raise
-    conftest._ACTIVE_SERVERS.append(srv)
-    yield srv
-    srv.stop()
-    srv.cleanup()
-    conftest._ACTIVE_SERVERS.remove(srv)
-    if not os.environ.get("THORBECKE_TEST_KEEP"):
-        shutil.rmtree(srv.workdir, ignore_errors=True)
+def _add_clients(srv):
+    conftest.add_standard_clients(srv, "admin", "beheer")
+    # one client per scope, and per set of alternatives one client with every other scope
+    for s in ALL_SCOPES:
+        zs.add_client(srv, _client_id("only", [s]), "secret", [(s, None, None)])
+    for alternatives in {tuple(sorted(ss)) for _, _, ss in OPERATIONS if ss}:
+        rest = [s for s in ALL_SCOPES if s not in alternatives]
+        zs.add_client(srv, _client_id("not", alternatives), "secret", [(s, None, None) for s in rest])
+    zs.add_client(srv, "geen-zaken", "secret", [("ztc:catalogi.lezen", None, None)])
+
+
+server = conftest.server_fixture(extra_args=["--auth-cache-ms", "0"], add_clients=_add_clients)
 
 
 @pytest.fixture(scope="module")
@@ -342,7 +320,7 @@ def _send(client, method, path, body):
     # contract has a test of its own (test_zaken_status.test_audit_trail_matches_the_oas): not checked here
     check = not any(k in path for k in ("/rollen", "/zaakobjecten", "/audittrail"))
     if method == "HEAD":
-        return client.api.request("HEAD", client.url(path), headers=zs.CRS, check=False)
+        return client.head(path, check=False)
     return client.request(method, path, body, check=check)
 
 
@@ -581,7 +559,7 @@ def test_matrix_details(zrc, matrix, cid):
                 assert resp.status_code == 200, describe(resp)
             else:
                 assert_problem(resp, 403, code="permission_denied")
-        head = c.api.request("HEAD", i["zaak"]["url"], headers=zs.CRS, check=False)
+        head = c.head(i["zaak"]["url"], check=False)
         assert head.status_code == (200 if ok else 403), (i["level"], head.status_code)
 
 

@@ -17,9 +17,7 @@ responses are therefore checked here against the variant the discriminator names
 from __future__ import annotations
 
 import json
-import os
 import random
-import shutil
 import threading
 import uuid as uuidlib
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -39,31 +37,11 @@ ZAKEN_PATH = "/zaken/api/v1/zaken/"
 # ------------------------------------------------------------------------------------------------
 # server: one per engine, rights not cached (clients are added while it runs)
 # ------------------------------------------------------------------------------------------------
-@pytest.fixture(scope="module", params=conftest.engines())
-def server(request, tmp_path_factory):
-    binary = conftest.thorbecke_bin()
-    if binary is None:
-        pytest.skip("thorbecke binary not built (set THORBECKE_BIN or build build/asan)")
-    if request.param == "postgres" and not os.environ.get("THORBECKE_TEST_PG_URL"):
-        pytest.skip("THORBECKE_TEST_PG_URL not set: PostgreSQL variant skipped")
-    srv = conftest.Server(binary, request.param, tmp_path_factory.mktemp(f"thorbecke-{request.param}"))
-    srv.extra_args = ["--auth-cache-ms", "0"]
-    try:
-        for cid in ("admin", "beheer"):
-            secret, scopes = conftest.CLIENTS[cid]
-            srv.add_client(cid, secret, scopes)
-        srv.start()
-    except Exception:
-        srv.stop()
-        srv.cleanup()
-        raise
-    conftest._ACTIVE_SERVERS.append(srv)
-    yield srv
-    srv.stop()
-    srv.cleanup()
-    conftest._ACTIVE_SERVERS.remove(srv)
-    if not os.environ.get("THORBECKE_TEST_KEEP"):
-        shutil.rmtree(srv.workdir, ignore_errors=True)
+def _add_clients(srv):
+    conftest.add_standard_clients(srv, "admin", "beheer")
+
+
+server = conftest.server_fixture(extra_args=["--auth-cache-ms", "0"], add_clients=_add_clients)
 
 
 @pytest.fixture(scope="module")
@@ -408,7 +386,7 @@ def test_resultaten_list_filters(zrc, types, other):
     assert r1["url"] in by_type and r2["url"] not in by_type
     assert urls(zrc.get("/resultaten", params={"resultaattype": other.resultaattype})) == [r2["url"]]
     assert urls(zrc.get("/resultaten", params={"zaak": z1["url"], "resultaattype": other.resultaattype})) == []
-    everything = zrc.api.list_all(zrc.url("/resultaten"))
+    everything = zrc.list_all("/resultaten")
     assert {r1["url"], r2["url"]} <= {r["url"] for r in everything}
     assert_problem(zrc.get("/resultaten", params={"onbekend": "x"}), 400, code="unknown-parameters")
 

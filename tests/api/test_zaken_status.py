@@ -11,8 +11,6 @@ Error codes are those of the reference implementation (Open Zaak, from which the
 
 from __future__ import annotations
 
-import os
-import shutil
 import uuid as uuidlib
 from types import SimpleNamespace
 
@@ -31,37 +29,17 @@ SCOPES_BIJWERKER = ["zaken.lezen", "zaken.aanmaken", "zaken.bijwerken", "zaken.s
 # ------------------------------------------------------------------------------------------------
 # server: one per engine, rights not cached; clients of this module
 # ------------------------------------------------------------------------------------------------
-@pytest.fixture(scope="module", params=conftest.engines())
-def server(request, tmp_path_factory):
-    binary = conftest.thorbecke_bin()
-    if binary is None:
-        pytest.skip("thorbecke binary not built (set THORBECKE_BIN or build build/asan)")
-    if request.param == "postgres" and not os.environ.get("THORBECKE_TEST_PG_URL"):
-        pytest.skip("THORBECKE_TEST_PG_URL not set: PostgreSQL variant skipped")
-    srv = conftest.Server(binary, request.param, tmp_path_factory.mktemp(f"thorbecke-{request.param}"))
-    srv.extra_args = ["--auth-cache-ms", "0"]
-    try:
-        for cid in ("admin", "beheer"):
-            secret, scopes = conftest.CLIENTS[cid]
-            srv.add_client(cid, secret, scopes)
-        grants = lambda scopes: [(s, None, None) for s in scopes]  # noqa: E731
-        zs.add_client(srv, "bijwerker", "bijwerker-secret", grants(SCOPES_BIJWERKER))
-        zs.add_client(srv, "forceerder", "forceerder-secret",
-                      grants(SCOPES_BIJWERKER + ["zaken.geforceerd-bijwerken"]))
-        zs.add_client(srv, "heropener", "heropener-secret",
-                      grants(SCOPES_BIJWERKER + ["zaken.geforceerd-bijwerken", "zaken.heropenen"]))
-        srv.start()
-    except Exception:
-        srv.stop()
-        srv.cleanup()
-        raise
-    conftest._ACTIVE_SERVERS.append(srv)
-    yield srv
-    srv.stop()
-    srv.cleanup()
-    conftest._ACTIVE_SERVERS.remove(srv)
-    if not os.environ.get("THORBECKE_TEST_KEEP"):
-        shutil.rmtree(srv.workdir, ignore_errors=True)
+def _add_clients(srv):
+    conftest.add_standard_clients(srv, "admin", "beheer")
+    grants = lambda scopes: [(s, None, None) for s in scopes]  # noqa: E731
+    zs.add_client(srv, "bijwerker", "bijwerker-secret", grants(SCOPES_BIJWERKER))
+    zs.add_client(srv, "forceerder", "forceerder-secret",
+                  grants(SCOPES_BIJWERKER + ["zaken.geforceerd-bijwerken"]))
+    zs.add_client(srv, "heropener", "heropener-secret",
+                  grants(SCOPES_BIJWERKER + ["zaken.geforceerd-bijwerken", "zaken.heropenen"]))
+
+
+server = conftest.server_fixture(extra_args=["--auth-cache-ms", "0"], add_clients=_add_clients)
 
 
 @pytest.fixture(scope="module")

@@ -30,40 +30,23 @@ def bsn() -> str:
             return "".join(map(str, digits)) + str(last)
 
 
-class Zrc:
-    """Calls the Zaken API as one client.  Paths are relative to /zaken/api/v1 unless absolute."""
+class Zrc(zgw.Api):
+    """Calls the Zaken API as one client: a zgw.Api whose relative paths are under /zaken/api/v1 and whose
+    requests carry the CRS headers the API requires."""
 
     def __init__(self, api: zgw.Api):
-        self.api = api
+        super().__init__(api.base_url, api.client_id, api.secret, api.session)
 
     def as_client(self, client_id, secret) -> "Zrc":
-        return Zrc(self.api.as_client(client_id, secret))
+        return Zrc(super().as_client(client_id, secret))
 
     def url(self, path: str) -> str:
         if path.startswith("http://") or path.startswith("https://"):
             return path
-        return self.api.base_url + ZRC + path
+        return self.base_url + ZRC + path
 
     def request(self, method, path, body=None, *, headers=None, **kw):
-        hdrs = dict(CRS)
-        if headers:
-            hdrs.update(headers)
-        return self.api.request(method, self.url(path), body, headers=hdrs, **kw)
-
-    def get(self, path, **kw):
-        return self.request("GET", path, **kw)
-
-    def post(self, path, body=None, **kw):
-        return self.request("POST", path, body, **kw)
-
-    def put(self, path, body=None, **kw):
-        return self.request("PUT", path, body, **kw)
-
-    def patch(self, path, body=None, **kw):
-        return self.request("PATCH", path, body, **kw)
-
-    def delete(self, path, **kw):
-        return self.request("DELETE", path, **kw)
+        return super().request(method, path, body, headers={**CRS, **(headers or {})}, **kw)
 
     def create(self, path, body, **kw):
         resp = self.post(path, body, **kw)

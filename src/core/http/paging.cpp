@@ -36,6 +36,20 @@ Result<std::int64_t> ParsePageNumber(std::string_view name, std::string_view val
     return n;
 }
 
+Result<bool> TakePageParam(
+    std::string_view name, std::string_view value, Paging& paging, std::vector<InvalidParam>& errors
+) {
+    if (name != "page" && name != "pageSize") return false;
+    auto n = ParsePageNumber(name, value);
+    if (!n) {
+        if (name == "page") return Fail(n.error());
+        errors.push_back(n.error().invalid_params.front());
+        return true;
+    }
+    (name == "page" ? paging.page : paging.page_size) = *n;
+    return true;
+}
+
 std::string PageBody(
     const Request& req,
     std::int64_t count,

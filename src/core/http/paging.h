@@ -21,6 +21,17 @@ std::string QueryEncode(std::string_view v);
 //! answers); an invalid pageSize is a field error.
 Result<std::int64_t> ParsePageNumber(std::string_view name, std::string_view value);
 
+struct Paging {
+    std::int64_t page = 1;
+    std::int64_t page_size = kPageSize;
+};
+
+//! When `name` is `page` or `pageSize`, reads it into `paging` and returns true; a bad pageSize joins
+//! `errors`, a bad page is the returned error (404). Other names: false.
+Result<bool> TakePageParam(
+    std::string_view name, std::string_view value, Paging& paging, std::vector<InvalidParam>& errors
+);
+
 //! {"count":…,"next":…,"previous":…,"results":[…]} with `rendered` as the results.
 std::string PageBody(
     const Request& req,

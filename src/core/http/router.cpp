@@ -71,4 +71,23 @@ Router::Match Router::Find(Method method, std::string_view path, Request& reques
     return match;
 }
 
+void AddOpenApiRoutes(Router& router, const std::string& api_root, std::string_view json, std::string_view yaml) {
+    router.Add(
+        Method::kGet,
+        api_root + "/schema/openapi.yaml",
+        Access::Public(),
+        [yaml](Request&) -> asio::awaitable<Result<Response>> {
+            Response r = Response::Json(200, std::string(yaml));
+            r.content_type = "application/vnd.oai.openapi; charset=utf-8";
+            co_return r;
+        }
+    );
+    router.Add(
+        Method::kGet,
+        api_root + "/schema/openapi.json",
+        Access::Public(),
+        [json](Request&) -> asio::awaitable<Result<Response>> { co_return Response::Json(200, std::string(json)); }
+    );
+}
+
 }  // namespace thorbecke::http

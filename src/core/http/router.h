@@ -58,4 +58,8 @@ class Router {
     std::vector<std::unique_ptr<Route>> routes_;
 };
 
+//! GET <api_root>/schema/openapi.yaml and .json: an API's own description, as the ZGW standards ask; public
+//! like any documentation. The views must outlive the router (embedded data).
+void AddOpenApiRoutes(Router& router, const std::string& api_root, std::string_view json, std::string_view yaml);
+
 }  // namespace thorbecke::http
