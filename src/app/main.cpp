@@ -171,9 +171,14 @@ int CmdServe(const std::vector<std::string>& args) {
     zaken::Store zaken_store(**db);
     zaken::Service zaken_service(zaken_store, *zaken_schemas, catalogi_types, client->get());
     std::unique_ptr<storage::ChangeFeed> feed;
+    // Zaken renderings are trusted per zaak where PostgreSQL tells every node which zaak changed. On SQLite a
+    // zaak is read from the file each time (in-process, and another process may share the file).
+    std::unique_ptr<storage::ChangeFeed> zaken_feed;
     if ((*db)->dialect() == storage::Dialect::kPostgres) {
         feed = storage::StartPostgresChangeFeed(config->DatabaseUrl(), std::string(catalogi::kChangeChannel));
         service.SetChangeFeed(feed.get());
+        zaken_feed = storage::StartPostgresChangeFeed(config->DatabaseUrl(), std::string(zaken::kChangeChannel));
+        zaken_service.SetChangeFeed(zaken_feed.get());
     }
 
     if (config->demo) {

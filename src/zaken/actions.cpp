@@ -226,6 +226,7 @@ asio::awaitable<Result<http::Response>> Service::RunComposite(
         co_return Status{};
     });
     if (!st) co_return Fail(st.error());
+    Changed();  // this node's next read must not see the old state
 
     std::string body;
     auto rd = co_await store_.db().Read([&](storage::Session& s) -> asio::awaitable<Status> {

@@ -1,6 +1,8 @@
 // Reading: detail GETs, lists with the OAS filters, _zoek and the audit trail.
 #include "zaken/service.h"
 
+#include <unordered_map>
+
 #include <algorithm>
 #include <map>
 #include <set>
@@ -20,6 +22,44 @@ namespace thorbecke::zaken {
 
 using namespace detail;
 
+namespace {
+
+//! Renderings of zaken per IO thread, each with the change-feed version it was made at (see Read).
+class ZaakCache {
+  public:
+    struct Entry {
+        std::uint64_t version;
+        std::string body;
+        std::string zaaktype_key;
+        int rank;
+    };
+    static ZaakCache& Local() {
+        thread_local ZaakCache cache;
+        return cache;
+    }
+    //! The entry, if the zaak has not changed since it was made (changed_at: the feed's KeyVersion).
+    const Entry* Find(const std::string& key, std::uint64_t changed_at) const {
+        auto it = entries_.find(key);
+        if (it == entries_.end() || changed_at > it->second.version) return nullptr;
+        return &it->second;
+    }
+    void Put(const std::string& key, Entry entry) {
+        if (bytes_ > kMaxBytes) {
+            entries_.clear();
+            bytes_ = 0;
+        }
+        bytes_ += key.size() + entry.body.size();
+        entries_.insert_or_assign(key, std::move(entry));
+    }
+
+  private:
+    static constexpr std::size_t kMaxBytes = 32 * 1024 * 1024;
+    std::unordered_map<std::string, Entry> entries_;
+    std::size_t bytes_ = 0;
+};
+
+}  // namespace
+
 // ---- Reading ------------------------------------------------------------------------------------------------
 
 asio::awaitable<Result<http::Response>> Service::Read(const Operation& op, http::Request& req) {
@@ -38,6 +78,22 @@ asio::awaitable<Result<http::Response>> Service::Read(const Operation& op, http:
         if (!parsed) co_return Fail(parsed.error());
         expand = std::move(*parsed);
     }
+    // A zaak that has not changed since this thread last rendered it is served from memory (the change feed
+    // tells, per zaak, across nodes); the caller's rights are checked on every request all the same.
+    std::string cache_key = req.base_url + uuid;
+    std::optional<std::uint64_t> version;
+    if (is_zaak && expand.empty() && feed_) {
+        version = feed_->Version();
+        auto changed = feed_->KeyVersion(uuid);
+        if (version && changed) {
+            if (const auto* hit = ZaakCache::Local().Find(cache_key, *changed)) {
+                if (!MayAccess(principal, op.scopes, hit->zaaktype_key, hit->rank)) co_return Fail(Forbidden());
+                co_return JsonResponse(200, hit->body, true);
+            }
+        } else {
+            version.reset();
+        }
+    }
     std::string body;
     auto st = co_await store_.db().Read([&](storage::Session& s) -> asio::awaitable<Status> {
         if (is_zaak) {
@@ -46,6 +102,11 @@ asio::awaitable<Result<http::Response>> Service::Read(const Operation& op, http:
             if (!*z) co_return Fail(Error::NotFound());
             if (!MayAccess(principal, op.scopes, (*z)->first)) co_return Fail(Forbidden());
             body = RenderZaak((*z)->first, (*z)->second, req.base_url);
+            if (version) {
+                ZaakCache::Local().Put(
+                    cache_key, ZaakCache::Entry{*version, body, (*z)->first.zaaktype_key, (*z)->first.vertrouwelijkheid}
+                );
+            }
             if (!expand.empty()) {
                 auto e =
                     co_await Expand(s, std::move(body), (*z)->first, expand, req.base_url, principal, op.scopes, 0);

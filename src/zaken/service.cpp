@@ -294,6 +294,7 @@ asio::awaitable<Result<http::Response>> Service::Write(const Operation& op, http
         co_return co_await WriteIn(s, ctx, target);
     });
     if (!st) co_return Fail(st.error());
+    Changed();  // this node's next read must not see the old state
 
     std::string body;
     auto rd = co_await store_.db().Read([&](storage::Session& s) -> asio::awaitable<Status> {
@@ -372,6 +373,7 @@ asio::awaitable<Result<http::Response>> Service::Remove(const Operation& op, htt
         co_return co_await WriteAudit(ctx, s, "destroy", 204);
     });
     if (!st) co_return Fail(st.error());
+    Changed();  // this node's next read must not see the old state
     co_return http::Response::NoContent();
 }
 

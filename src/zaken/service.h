@@ -15,6 +15,7 @@
 #include "core/http/client.h"
 #include "core/http/message.h"
 #include "core/json/schema.h"
+#include "core/storage/change_feed.h"
 #include "zaken/model.h"
 #include "zaken/store.h"
 
@@ -47,6 +48,9 @@ class Service {
     //! `client` fetches what requests refer to in other APIs (documents, objects, contactmomenten,
     //! verzoeken); without one those references are not checked.
     Service(Store& store, const json::SchemaSet& schemas, TypeSource& types, http::HttpClient* client = nullptr);
+
+    //! With a feed, zaak renderings are kept per thread and trusted until the feed says the zaak changed.
+    void SetChangeFeed(storage::ChangeFeed* feed) { feed_ = feed; }
 
     asio::awaitable<Result<http::Response>> Handle(const Operation& op, http::Request& req);
     //! POST /zaken/_zoek
@@ -132,6 +136,10 @@ class Service {
     const json::SchemaSet& schemas_;
     TypeSource& types_;
     http::HttpClient* client_ = nullptr;
+    storage::ChangeFeed* feed_ = nullptr;
+    void Changed() {
+        if (feed_) feed_->LocalChange();
+    }
 };
 
 }  // namespace thorbecke::zaken

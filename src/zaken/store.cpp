@@ -308,6 +308,13 @@ asio::awaitable<Result<std::vector<ZaakRow>>> Store::GetZaken(storage::Session& 
     co_return out;
 }
 
+asio::awaitable<Status> Store::Notify(storage::Session& s, const std::string& zaak) {
+    if (db_.dialect() != storage::Dialect::kPostgres || zaak.empty()) co_return Status{};
+    auto r = co_await s.Query("SELECT pg_notify($1, $2)", storage::MakeParams(std::string(kChangeChannel), zaak));
+    if (!r) co_return Fail(r.error());
+    co_return Status{};
+}
+
 asio::awaitable<Status> Store::Tally(storage::Session& s, const std::string& key, int rank, int delta) {
     thread_local std::minstd_rand rng{std::random_device{}()};
     std::int64_t shard = static_cast<std::int64_t>(rng() % kTallyShards);
@@ -395,6 +402,10 @@ asio::awaitable<Status> Store::InsertZaak(storage::Session& s, const ZaakRow& ro
     stored.seq = r->Int(0, 0);
     auto st = co_await SaveGeometry(s, stored, false);
     if (!st) co_return st;
+    if (row.hoofdzaak) {
+        st = co_await Notify(s, *row.hoofdzaak);  // its list of deelzaken changed
+        if (!st) co_return st;
+    }
     co_return co_await Tally(s, row.zaaktype_key, row.vertrouwelijkheid, 1);
 }
 
@@ -413,6 +424,11 @@ asio::awaitable<Result<bool>> Store::UpdateZaak(storage::Session& s, const ZaakR
     );
     if (!r) co_return Fail(r.error());
     if (r->empty()) co_return false;
+    std::vector<std::string> touched{row.uuid, before.hoofdzaak.value_or(""), row.hoofdzaak.value_or("")};
+    for (const auto& z : touched) {
+        auto st = co_await Notify(s, z);
+        if (!st) co_return Fail(st.error());
+    }
     if (before.geometry != row.geometry) {
         ZaakRow g = row;
         g.seq = before.seq;
@@ -438,6 +454,11 @@ asio::awaitable<Status> Store::DeleteZaak(storage::Session& s, const ZaakRow& ro
     }
     auto st = co_await SaveGeometry(s, row, true);
     if (!st) co_return st;
+    std::vector<std::string> touched{row.uuid, row.hoofdzaak.value_or("")};
+    for (const auto& z : touched) {
+        st = co_await Notify(s, z);
+        if (!st) co_return st;
+    }
     co_return co_await Tally(s, row.zaaktype_key, row.vertrouwelijkheid, -1);
 }
 
@@ -576,6 +597,8 @@ asio::awaitable<Status> Store::SaveObject(
         );
         if (!r) co_return Fail(r.error());
     }
+    auto notified = co_await Notify(s, row.zaak);
+    if (!notified) co_return notified;
     co_return co_await ReplaceKeys(s, row.zaak, row.uuid, keys);
 }
 
@@ -599,7 +622,7 @@ asio::awaitable<Status> Store::DeleteObject(storage::Session& s, const ObjectRow
     if (!del) co_return Fail(del.error());
     auto r = co_await s.Query("DELETE FROM zaken_object WHERE uuid = $1", storage::MakeParams(row.uuid));
     if (!r) co_return Fail(r.error());
-    co_return Status{};
+    co_return co_await Notify(s, row.zaak);
 }
 
 asio::awaitable<Result<ObjectPage>> Store::ListObjects(

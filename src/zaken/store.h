@@ -105,6 +105,9 @@ struct ZaakQuery {
     bool no_access = false;      // the caller may see nothing
 };
 
+//! The PostgreSQL channel every zaak write notifies, with the zaak's uuid as payload (see storage::ChangeFeed).
+inline constexpr std::string_view kChangeChannel = "thorbecke_zaken";
+
 class Store {
   public:
     explicit Store(storage::Database& db) : db_(db) {}
@@ -186,6 +189,8 @@ class Store {
     asio::awaitable<Result<std::int64_t>> NextNumber(storage::Session& s, std::string name);
 
   private:
+    //! PostgreSQL: tells every node (at commit) that what is rendered for this zaak changed.
+    asio::awaitable<Status> Notify(storage::Session& s, const std::string& zaak);
     asio::awaitable<Status> Tally(storage::Session& s, const std::string& key, int rank, int delta);
     asio::awaitable<Status> SaveGeometry(storage::Session& s, const ZaakRow& row, bool remove_only);
     storage::Database& db_;

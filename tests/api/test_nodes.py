@@ -88,3 +88,30 @@ def test_removed_client_is_refused_by_every_node(server, second, http):
     # A node re-reads a client's rights at least every second (AuthOptions::cache_milliseconds).
     time.sleep(1.1)
     assert b.get(b.cat("/catalogussen"), check=False).status_code == 401
+
+
+def test_zaak_renderings_follow_writes_made_on_the_other_node(server, admin, second, http):
+    """A zaak is served from a node's memory until that zaak changes anywhere (PostgreSQL: per-zaak
+    notifications; SQLite: no zaak cache, every read goes to the file)."""
+    import zaken_support as zs
+
+    setup = zs.Setup(admin)
+    zrc_a = zs.Zrc(admin)
+    zrc_b = zs.Zrc(zgw.Api(second.base_url, "admin", "admin-secret", http))
+    zaak = zrc_a.create("/zaken", zs.zaak_payload(setup.zaaktype, omschrijving="Eerst"))
+    other = zrc_a.create("/zaken", zs.zaak_payload(setup.zaaktype, omschrijving="Ander"))
+    url_b, other_b = rebase(zaak["url"], zrc_b), rebase(other["url"], zrc_b)
+    for _ in range(3):  # rendered, then served from memory
+        assert zrc_b.get(url_b).json()["omschrijving"] == "Eerst"
+        assert zrc_b.get(other_b).json()["omschrijving"] == "Ander"
+
+    assert zrc_a.patch(zaak["url"], {"omschrijving": "Gewijzigd op node A"}).status_code == 200
+    assert settle(server, lambda: zrc_b.get(url_b).json()["omschrijving"] == "Gewijzigd op node A")
+    assert zrc_b.get(other_b).json()["omschrijving"] == "Ander"
+
+    # An object under the zaak created on A shows up in the zaak's lists on B.
+    rol = zrc_a.create("/rollen", zs.rol_payload(zaak["url"], setup.roltype))
+    assert settle(server, lambda: rebase(rol["url"], zrc_b) in zrc_b.get(url_b).json()["rollen"])
+
+    assert zrc_a.delete(zaak["url"]).status_code == 204
+    assert settle(server, lambda: zrc_b.get(url_b, check=False).status_code == 404)

@@ -5,13 +5,46 @@
 
 #include <atomic>
 #include <chrono>
+#include <mutex>
+#include <shared_mutex>
 #include <thread>
+#include <unordered_map>
 
 #include "core/log.h"
 
 namespace thorbecke::storage {
 
 namespace {
+
+//! The version at which each key last changed, and a floor below which everything counts as changed.
+class KeyVersions {
+  public:
+    std::uint64_t Get(std::string_view key) const {
+        std::shared_lock lock(mutex_);
+        auto it = keys_.find(std::string(key));
+        return it == keys_.end() ? floor_ : std::max(floor_, it->second);
+    }
+    void Set(std::string key, std::uint64_t version) {
+        std::unique_lock lock(mutex_);
+        // Bounded: forgetting the keys is safe, it only raises the floor.
+        if (keys_.size() >= kMaxKeys) {
+            keys_.clear();
+            floor_ = version;
+        }
+        keys_[std::move(key)] = version;
+    }
+    void SetAll(std::uint64_t version) {
+        std::unique_lock lock(mutex_);
+        keys_.clear();
+        floor_ = version;
+    }
+
+  private:
+    static constexpr std::size_t kMaxKeys = 200'000;
+    mutable std::shared_mutex mutex_;
+    std::unordered_map<std::string, std::uint64_t> keys_;
+    std::uint64_t floor_ = 0;
+};
 
 class PostgresChangeFeed final : public ChangeFeed {
   public:
@@ -29,7 +62,12 @@ class PostgresChangeFeed final : public ChangeFeed {
         return version_.load(std::memory_order_acquire);
     }
 
-    void LocalChange() override { version_.fetch_add(1, std::memory_order_acq_rel); }
+    void LocalChange() override { keys_.SetAll(version_.fetch_add(1, std::memory_order_acq_rel) + 1); }
+
+    [[nodiscard]] std::optional<std::uint64_t> KeyVersion(std::string_view key) const override {
+        if (!healthy_.load(std::memory_order_acquire)) return std::nullopt;
+        return keys_.Get(key);
+    }
 
   private:
     void Run() {
@@ -53,7 +91,7 @@ class PostgresChangeFeed final : public ChangeFeed {
             }
             warned = false;
             // Whatever happened while we were not listening: trust nothing cached before now.
-            version_.fetch_add(1, std::memory_order_acq_rel);
+            keys_.SetAll(version_.fetch_add(1, std::memory_order_acq_rel) + 1);
             healthy_.store(true, std::memory_order_release);
             Listen(conn);
             healthy_.store(false, std::memory_order_release);
@@ -71,6 +109,11 @@ class PostgresChangeFeed final : public ChangeFeed {
             bool changed = false;
             while (PGnotify* n = PQnotifies(conn)) {
                 changed = true;
+                // A payload names what changed (a zaak's uuid): only that key's cached renderings go.
+                if (n->extra && n->extra[0] != '\0') {
+                    keys_.Set(n->extra, version_.fetch_add(1, std::memory_order_acq_rel) + 1);
+                    changed = false;
+                }
                 PQfreemem(n);
             }
             if (changed) version_.fetch_add(1, std::memory_order_acq_rel);
@@ -97,6 +140,7 @@ class PostgresChangeFeed final : public ChangeFeed {
     std::atomic<bool> stop_{false};
     std::atomic<bool> healthy_{false};
     std::atomic<std::uint64_t> version_{0};
+    KeyVersions keys_;
     std::thread thread_;
 };
 

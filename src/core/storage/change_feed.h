@@ -5,6 +5,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 
 namespace thorbecke::storage {
 
@@ -15,8 +16,13 @@ class ChangeFeed {
     //! connection is down); ask the database instead.
     [[nodiscard]] virtual std::optional<std::uint64_t> Version() const = 0;
     //! A writer in this process committed: its own next request must not see the old state, even before
-    //! the database's notification has come back.
+    //! the database's notification has come back. Counts as a change of every key.
     virtual void LocalChange() = 0;
+    //! For data cached per key (a zaak by its uuid): the version at which `key` last changed as far as the
+    //! feed knows — a notification whose payload is the key, or a change of everything (start, reconnect,
+    //! LocalChange, forgetting old keys). A rendering made when Version() was V stays valid while
+    //! KeyVersion(key) < V. nullopt: the feed cannot tell right now.
+    [[nodiscard]] virtual std::optional<std::uint64_t> KeyVersion(std::string_view key) const = 0;
 };
 
 //! PostgreSQL: a thread of its own holds one connection that LISTENs on `channel`; writers NOTIFY in their
