@@ -1,6 +1,8 @@
+# shellcheck shell=bash disable=SC2154  # the globals below are the caller's
 # Shared by the benchmark scripts (bench/run.sh, bench/zaken.sh); sourced, not run. Expects these globals:
 #   root bin py work  wrk_cmd (array)  server_cmd (array)  wrk_threads connections warmup duration
 #   token (the JWT wrk sends)  results raw notes (files run_wrk appends to)  server_pid pg_dir (may be empty)
+#   wrk_timeout (seconds after which wrk gives up on a request; default 10)
 # and say/die from the caller.
 
 stop_server() {
@@ -58,6 +60,18 @@ children_seconds() {
 }
 mib() { awk -v k="$1" 'BEGIN { printf "%.0f", k / 1024 }'; }
 
+# drain: waits (up to a minute) until the server and the private PostgreSQL are idle, so that requests the warm-up
+# left in flight (slow rows have many) do not count in the measured run's CPU time.
+drain() {
+  local a b
+  for _ in $(seq 120); do
+    a=$(($(proc_ticks "$server_pid") + $(db_ticks)))
+    sleep 0.5
+    b=$(($(proc_ticks "$server_pid") + $(db_ticks)))
+    [ $((b - a)) -le 5 ] && return 0
+  done
+}
+
 # run_wrk ENGINE LABEL URL [PATH]: warm-up, then the measured run; appends a line to $results. With PATH (in which
 # {host} stands for the request's Host), every request has a new Host header: the uncached path (see report.lua).
 run_wrk() {
@@ -67,7 +81,8 @@ run_wrk() {
   export BENCH_FRESH_HOST="$fresh" BENCH_PATH="$path"
   say "$engine/$label: warm-up ${warmup}s, then ${duration}s"
   BENCH_TOKEN="$token" timeout $((warmup + 30)) "${wrk_cmd[@]}" -t"$wrk_threads" -c"$connections" \
-    -d"${warmup}s" --timeout 10s -s "$root/bench/report.lua" "$url" >/dev/null
+    -d"${warmup}s" --timeout "${wrk_timeout:-10}s" -s "$root/bench/report.lua" "$url" >/dev/null
+  drain
   # CPU accounting around the measured run: all CPUs (/proc/stat), the server (/proc/PID/stat), the private
   # PostgreSQL, and wrk (the shell's reaped children, `times`); what is left is other work on the machine (noise).
   local busy0 irq0 srv0 db0 kids0 busy1 irq1 srv1 db1 kids1
@@ -77,7 +92,7 @@ run_wrk() {
   db0="$(db_ticks)"
   times >"$work/times0"
   BENCH_TOKEN="$token" timeout $((duration + 30)) "${wrk_cmd[@]}" -t"$wrk_threads" -c"$connections" \
-    -d"${duration}s" --timeout 10s --latency -s "$root/bench/report.lua" "$url" >"$work/wrk.out"
+    -d"${duration}s" --timeout "${wrk_timeout:-10}s" --latency -s "$root/bench/report.lua" "$url" >"$work/wrk.out"
   busy1="$(cpu_busy_ticks)"
   irq1="$(cpu_irq_ticks)"
   srv1="$(proc_ticks "$server_pid")"
@@ -86,8 +101,8 @@ run_wrk() {
   kids0="$(children_seconds "$work/times0")"
   kids1="$(children_seconds "$work/times1")"
   out="$(cat "$work/wrk.out")"
-  printf '### %s %s\n$ wrk -t%s -c%s -d%ss --timeout 10s --latency -s bench/report.lua %s\n%s\n\n' \
-    "$engine" "$label" "$wrk_threads" "$connections" "$duration" "$url" "$out" >>"$raw"
+  printf '### %s %s\n$ wrk -t%s -c%s -d%ss --timeout %ss --latency -s bench/report.lua %s\n%s\n\n' \
+    "$engine" "$label" "$wrk_threads" "$connections" "$duration" "${wrk_timeout:-10}" "$url" "$out" >>"$raw"
   local line
   line="$(grep '^RESULT ' <<<"$out" | tail -n 1)"
   [ -n "$line" ] || die "wrk printed no RESULT line for $engine/$label"

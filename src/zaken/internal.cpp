@@ -101,8 +101,13 @@ bool MayAccess(const auth::Principal* p, const std::vector<std::string>& scopes,
 //! The SQL condition that keeps a list to what the caller may see (columns prefixed with `alias`); false
 //! when it may see nothing.
 bool AccessCondition(
-    const auth::Principal* p, const std::vector<std::string>& scopes, std::string_view alias, Where& w
+    const auth::Principal* p,
+    const std::vector<std::string>& scopes,
+    std::string_view alias,
+    Where& w,
+    std::string_view key_expr
 ) {
+    std::string key_column = key_expr.empty() ? fmt::format("{}zaaktype_key", alias) : std::string(key_expr);
     auto allowed = Allowed(p, scopes);
     if (!allowed) return true;
     if (allowed->empty()) return false;
@@ -113,7 +118,7 @@ bool AccessCondition(
         if (key.empty()) {
             cond += fmt::format("{}vertrouwelijkheid <= ?", alias);
         } else {
-            cond += fmt::format("({0}zaaktype_key = ? AND {0}vertrouwelijkheid <= ?)", alias);
+            cond += fmt::format("({} = ? AND {}vertrouwelijkheid <= ?)", key_column, alias);
             params.push_back(key);
         }
         params.push_back(std::int64_t{rank});

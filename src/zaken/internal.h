@@ -49,8 +49,14 @@ bool MayAccess(const auth::Principal* p, const std::vector<std::string>& scopes,
 bool MayAccess(const auth::Principal* p, const std::vector<std::string>& scopes, const ZaakRow& z);
 //! The SQL condition that keeps a list to what the caller may see (columns prefixed with `alias`); false
 //! when it may see nothing.
+//! key_expr: how to name the zaaktype column instead (an expression that keeps the planner off its index,
+//! when another index must drive the query).
 bool AccessCondition(
-    const auth::Principal* p, const std::vector<std::string>& scopes, std::string_view alias, Where& w
+    const auth::Principal* p,
+    const std::vector<std::string>& scopes,
+    std::string_view alias,
+    Where& w,
+    std::string_view key_expr = {}
 );
 // ---- JSON helpers -----------------------------------------------------------------------------------------
 std::string Str(const bj::object& o, std::string_view key);

@@ -203,7 +203,15 @@ std::vector<storage::Migration> Store::Migrations() {
     return {
         storage::Migration{"0100_zaken", sqlite, postgres},
         storage::Migration{"0101_zaken_reservering", reservations, reservations},
-        storage::Migration{"0102_zaken_publicatiedatum", publicatiedatum, publicatiedatum}};
+        storage::Migration{"0102_zaken_publicatiedatum", publicatiedatum, publicatiedatum},
+        // Lists by zaaktype as a client may see them (zaaktype, vertrouwelijkheid) in creation order, from the
+        // index alone.
+        storage::Migration{
+            "0103_zaken_zaaktype_cover",
+            "DROP INDEX zaken_zaak_zaaktype;\n"
+            "CREATE INDEX zaken_zaak_zaaktype ON zaken_zaak (zaaktype_key, seq, vertrouwelijkheid);\n",
+            "DROP INDEX zaken_zaak_zaaktype;\n"
+            "CREATE INDEX zaken_zaak_zaaktype ON zaken_zaak (zaaktype_key, seq) INCLUDE (vertrouwelijkheid);\n"}};
 }
 
 asio::awaitable<Result<std::optional<ZaakRow>>> Store::GetZaak(storage::Session& s, std::string uuid, bool for_update) {
@@ -474,12 +482,16 @@ asio::awaitable<Result<ZaakPage>> Store::ListZaken(
     params.push_back((page - 1) * page_size);
     auto rows = co_await s.Query(
         fmt::format(
-            "SELECT {} FROM zaken_zaak z{} ORDER BY {} LIMIT ${} OFFSET ${}",
+            // Deferred join: the page's rows are found on the indexes alone (a deep page skips index entries,
+            // not whole rows), then only those rows are read.
+            "SELECT {} FROM zaken_zaak z WHERE z.seq IN (SELECT z.seq FROM zaken_zaak z{} ORDER BY {} LIMIT ${} "
+            "OFFSET ${}) ORDER BY {}",
             kZaakColumns,
             where,
             q.order,
             next,
-            next + 1
+            next + 1,
+            q.order
         ),
         std::move(params)
     );

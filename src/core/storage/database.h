@@ -106,6 +106,11 @@ class Database {
     virtual Status Migrate(const std::vector<struct Migration>& migrations) = 0;
 
     [[nodiscard]] virtual PoolStats Stats() const = 0;
+
+    //! A token that stays the same while nothing is committed to the data, by this process or another, so a
+    //! rendering made under it may be served again. nullopt where the engine cannot tell cheaply (PostgreSQL:
+    //! see storage::ChangeFeed).
+    virtual asio::awaitable<Result<std::optional<std::string>>> ChangeToken() { co_return std::nullopt; }
 };
 
 //! A schema change. `id` orders and identifies it (e.g. "0001_core"); `sql` may hold several statements.

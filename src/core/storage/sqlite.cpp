@@ -228,7 +228,21 @@ class SqliteDatabase final : public Database {
     asio::awaitable<Result<Rows>> Query(std::string_view sql, Params params) override {
         auto conn = Acquire();
         if (!conn) co_return Fail(conn.error());
-        co_return (*conn)->Run(sql, params);
+        auto rows = (*conn)->Run(sql, params);
+        if (!sql.starts_with("SELECT") && !sql.starts_with("PRAGMA")) commits_.fetch_add(1);  // a write, most likely
+        co_return rows;
+    }
+
+    // PRAGMA data_version changes when another connection (of this process or another) commits; this process's
+    // own commits are counted as well, since a connection's own do not change its data_version.
+    asio::awaitable<Result<std::optional<std::string>>> ChangeToken() override {
+        auto conn = Acquire();
+        if (!conn) co_return Fail(conn.error());
+        auto rows = (*conn)->Run("PRAGMA data_version", {});
+        if (!rows) co_return Fail(rows.error());
+        co_return fmt::format(
+            "{}:{}:{}", static_cast<const void*>(*conn), rows->Text(0, 0), commits_.load(std::memory_order_acquire)
+        );
     }
 
     asio::awaitable<Status> Transaction(TxFn fn) override {
@@ -260,6 +274,8 @@ class SqliteDatabase final : public Database {
             if (!commit) {
                 (void)conn.Run("ROLLBACK", {});
                 result = Fail(commit.error());
+            } else if (begin_sql != "BEGIN") {
+                commits_.fetch_add(1, std::memory_order_acq_rel);
             }
         } else {
             (void)conn.Run("ROLLBACK", {});
@@ -310,6 +326,7 @@ class SqliteDatabase final : public Database {
     std::mutex mu_;
     std::vector<std::unique_ptr<Connection>> all_;
     std::atomic<std::int64_t> connections_{0};
+    std::atomic<std::uint64_t> commits_{0};  // write transactions committed by this process
     std::atomic<std::int64_t> busy_{0};
 };
 
