@@ -29,16 +29,7 @@ constexpr std::string_view kBronorganisatie = "002220647";
 constexpr std::string_view kTemplateBsn = "111222333";
 // Selectielijst 2020, procestype 5 "Producten en diensten leveren" (built into the Referentielijsten API).
 constexpr std::string_view kProcestype = "07c3c06a-2049-4e9e-82c5-7c1ff703c642";
-constexpr std::array<std::string_view, 8> kVertrouwelijkheid = {
-    "openbaar",
-    "beperkt_openbaar",
-    "intern",
-    "zaakvertrouwelijk",
-    "vertrouwelijk",
-    "confidentieel",
-    "geheim",
-    "zeer_geheim",
-};
+constexpr const auto& kVertrouwelijkheid = kVertrouwelijkheidaanduidingen;
 constexpr std::array<std::string_view, 8> kOmschrijvingen = {
     "Aanvraag parkeervergunning",
     "Melding openbare ruimte",

@@ -303,16 +303,7 @@ Result<ArchiveOutcome> DeriveArchiving(const bj::object& resultaattype, const Ar
 }
 
 int VertrouwelijkheidRank(std::string_view aanduiding) {
-    static constexpr std::array<std::string_view, 8> kOrder = {
-        "openbaar",
-        "beperkt_openbaar",
-        "intern",
-        "zaakvertrouwelijk",
-        "vertrouwelijk",
-        "confidentieel",
-        "geheim",
-        "zeer_geheim",
-    };
+    const auto& kOrder = kVertrouwelijkheidaanduidingen;
     for (std::size_t i = 0; i < kOrder.size(); ++i) {
         if (kOrder[i] == aanduiding) return static_cast<int>(i) + 1;
     }

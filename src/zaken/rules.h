@@ -3,6 +3,7 @@
 // vertrouwelijkheidaanduidingen (zrc-006), generated identificaties (zrc-002) and the derivation of the
 // archiving parameters when a zaak is closed (zrc-021, zrc-026). Pure functions, unit-tested in
 // tests/zaken/rules_test.cpp.
+#include <array>
 #include <chrono>
 #include <cstdint>
 #include <map>
@@ -69,6 +70,18 @@ inline constexpr std::string_view kArchiefactiedatumError = "archiefactiedatum-e
 //! with a resultaat of this resultaattype (Catalogi JSON: archiefnominatie, archiefactietermijn,
 //! brondatumArchiefprocedure) is closed. Errors are 400 "nonFieldErrors"/"archiefactiedatum-error".
 Result<ArchiveOutcome> DeriveArchiving(const boost::json::object& resultaattype, const ArchiveFacts& facts);
+
+//! The vertrouwelijkheidaanduidingen from the most open to the most confidential.
+inline constexpr std::array<std::string_view, 8> kVertrouwelijkheidaanduidingen = {
+    "openbaar",
+    "beperkt_openbaar",
+    "intern",
+    "zaakvertrouwelijk",
+    "vertrouwelijk",
+    "confidentieel",
+    "geheim",
+    "zeer_geheim",
+};
 
 //! zrc-006: the order of the vertrouwelijkheidaanduidingen, openbaar = 1 … zeer_geheim = 8; 0 when unknown.
 int VertrouwelijkheidRank(std::string_view aanduiding);
