@@ -139,3 +139,27 @@ run_wrk() {
 }
 
 engine_name() { case "$1" in sqlite) echo SQLite ;; postgresql) echo PostgreSQL ;; *) echo "$1" ;; esac; }
+
+# The commands, the working folder and the clean-up every benchmark script shares. Sets wrk_cmd, server_cmd,
+# work (a fresh folder under /tmp, world-searchable: as root the private PostgreSQL runs as `postgres` and must
+# reach it), server_pid and pg_dir; on exit stops the server and PostgreSQL and removes the folder.
+bench_setup() {
+  local prefix="$1"
+  wrk_cmd=(wrk)
+  [ -n "$wrk_cpus" ] && wrk_cmd=(taskset -c "$wrk_cpus" "${wrk_cmd[@]}")
+  server_cmd=("$bin")
+  [ -n "$server_cpus" ] && server_cmd=(taskset -c "$server_cpus" "${server_cmd[@]}")
+  work="$(mktemp -d "/tmp/$prefix.XXXXXX")"
+  chmod 755 "$work"
+  server_pid=""
+  pg_dir=""
+  trap bench_cleanup EXIT
+  trap 'exit 130' INT
+  trap 'exit 143' TERM
+}
+
+bench_cleanup() {
+  stop_server
+  stop_pg
+  if [ "${BENCH_KEEP:-0}" = 1 ]; then say "kept $work"; else rm -rf "$work"; fi
+}

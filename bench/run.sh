@@ -70,25 +70,7 @@ die() {
 for tool in wrk curl timeout; do command -v "$tool" >/dev/null || die "$tool not found (scripts/install-deps.sh bench)"; done
 "$py" -c 'import requests' 2>/dev/null || die "$py cannot import requests (apt-get install python3-requests)"
 
-wrk_cmd=(wrk)
-[ -n "$wrk_cpus" ] && wrk_cmd=(taskset -c "$wrk_cpus" "${wrk_cmd[@]}")
-server_cmd=("$bin")
-[ -n "$server_cpus" ] && server_cmd=(taskset -c "$server_cpus" "${server_cmd[@]}")
-
-# /tmp, world-searchable: as root the private PostgreSQL runs as `postgres` and must reach its directory.
-work="$(mktemp -d /tmp/thorbecke-bench.XXXXXX)"
-chmod 755 "$work"
-server_pid=""
-pg_dir=""
-
-cleanup() {
-  stop_server
-  stop_pg
-  if [ "${BENCH_KEEP:-0}" = 1 ]; then say "kept $work"; else rm -rf "$work"; fi
-}
-trap cleanup EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM
+bench_setup thorbecke-bench
 
 # ---------------------------------------------------------------------------------------------------------
 cpu_model="$(awk -F': *' '/^model name/ { print $2; exit }' /proc/cpuinfo)"

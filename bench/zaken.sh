@@ -73,24 +73,8 @@ for tool in wrk curl timeout; do command -v "$tool" >/dev/null || die "$tool not
 [ "$large" -gt "$small" ] || die "BENCH_ZAKEN_LARGE must be larger than BENCH_ZAKEN_SMALL"
 if [ "$granted" -lt 1 ] || [ "$granted" -gt "$zaaktypen" ]; then die "BENCH_ZAKEN_GRANTED must be 1..BENCH_ZAKEN_ZAAKTYPEN"; fi
 
-wrk_cmd=(wrk)
-[ -n "$wrk_cpus" ] && wrk_cmd=(taskset -c "$wrk_cpus" "${wrk_cmd[@]}")
-server_cmd=("$bin")
-[ -n "$server_cpus" ] && server_cmd=(taskset -c "$server_cpus" "${server_cmd[@]}")
-
-work="$(mktemp -d /tmp/thorbecke-bench-zaken.XXXXXX)"
-chmod 755 "$work"
-server_pid=""
-pg_dir=""
+bench_setup thorbecke-bench-zaken
 token=""
-cleanup() {
-  stop_server
-  stop_pg
-  if [ "${BENCH_KEEP:-0}" = 1 ]; then say "kept $work"; else rm -rf "$work"; fi
-}
-trap cleanup EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM
 
 results="$work/results.tsv"  # as bench/run.sh: engine label rps p50 p99 bytes non2xx sockerr + 7 CPU figures
 meta="$work/meta.tsv"        # engine key value: load times, counts, pages, RSS
