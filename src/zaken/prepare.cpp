@@ -205,13 +205,17 @@ asio::awaitable<Status> Service::PrepareZaak(Ctx& ctx, storage::Session& s) {
                 "'nog_te_archiveren'."
             ));
         }
-        // Linked documents must be archived first; this platform cannot confirm that of any document yet.
+        // Linked documents must be archived first: each was asked for its status before the transaction
+        // (FetchReferences); one that was not found archived, or linked since, stops the change.
         if (before) {
             auto uuids = std::vector<std::string>{row.uuid};
             std::vector<std::string> kinds{"zaakinformatieobject"};
             auto zios = co_await store_.ObjectsOf(s, uuids, kinds, false);
             if (!zios) co_return Fail(zios.error());
-            if (!zios->empty()) {
+            bool all_archived = std::all_of(zios->begin(), zios->end(), [&](const ObjectRow& z) {
+                return ctx.remote.contains("gearchiveerd:" + z.ref);
+            });
+            if (!all_archived) {
                 co_return Fail(Rule(
                     "archiefstatus",
                     "documents-not-archived",

@@ -127,6 +127,30 @@ asio::awaitable<Status> Service::FetchReferences(Ctx& ctx) {
                 );
             }
         }
+        // zrc-022: archiving a zaak needs its documents archived; ask each for its status now, outside the
+        // transaction (PrepareZaak checks the answers against the links it finds).
+        std::string archiefstatus = Str(ctx.body, "archiefstatus");
+        std::string target = Lower(ctx.req.PathParam("uuid"));
+        if (!archiefstatus.empty() && archiefstatus != "nog_te_archiveren" && IsUuid(target)) {
+            std::vector<ObjectRow> links;
+            auto rd = co_await store_.db().Read([&](storage::Session& s) -> asio::awaitable<Status> {
+                std::vector<std::string> one{target};
+                std::vector<std::string> kinds{"zaakinformatieobject"};
+                auto found = co_await store_.ObjectsOf(s, one, kinds, false);
+                if (!found) co_return Fail(found.error());
+                links = std::move(*found);
+                co_return Status{};
+            });
+            if (!rd) co_return rd;
+            for (const auto& link : links) {
+                auto answer = co_await client_->Get(Full(link.ref, ctx.base));
+                if (!answer || answer->status != 200) continue;
+                auto doc = json::Parse(answer->body);
+                if (doc && doc->is_object() && Str(doc->as_object(), "status") == "gearchiveerd") {
+                    ctx.remote["gearchiveerd:" + link.ref] = bj::object();
+                }
+            }
+        }
         // zrc-011: relevante andere zaken of other Zaken APIs must answer (this API's own are looked up).
         if (auto* rel = ctx.body.if_contains("relevanteAndereZaken"); rel && rel->is_array()) {
             for (std::size_t i = 0; i < rel->as_array().size(); ++i) {

@@ -113,6 +113,7 @@ class FakeRemote:
     def __init__(self, default_iot):
         self.default_iot = default_iot
         self.iot_of = {}  # document uuid -> informatieobjecttype URL (other than the default)
+        self.status_of = {}  # document uuid -> status (other than "definitief")
         self.missing_uuids = set()
         remote = self
 
@@ -161,7 +162,7 @@ class FakeRemote:
             return {
                 "url": url, "identificatie": "DOC-" + uid[:8], "bronorganisatie": zs.BRONORGANISATIE,
                 "creatiedatum": "2026-01-10", "titel": "Testdocument", "vertrouwelijkheidaanduiding": "openbaar",
-                "auteur": "Test", "status": "definitief", "taal": "nld", "versie": 1,
+                "auteur": "Test", "status": self.status_of.get(uid, "definitief"), "taal": "nld", "versie": 1,
                 "informatieobjecttype": self.iot_of.get(uid, self.default_iot), "indicatieGebruiksrecht": False,
                 "locked": False, "bestandsnaam": "", "bestandsomvang": 0, "inhoud": None,
             }
@@ -1224,3 +1225,18 @@ def test_delete_hoofdzaak_removes_its_deelzaken(zrc, types, other):
     assert zrc.get(hoofd["url"]).status_code == 404
     assert zrc.get(deel2["url"]).status_code == 404
     assert zrc.get(rol["url"], check=False).status_code == 404
+
+
+def test_zrc022_archiving_needs_archived_documents(zrc, types, remote):
+    """zrc-022: archiefstatus other than nog_te_archiveren only when every linked document is archived; each
+    document is asked for its status."""
+    zaak = new_zaak(zrc, types.zaaktype, archiefnominatie="vernietigen", archiefactiedatum="2040-01-01")
+    doc = remote.eio()
+    zrc.create("/zaakinformatieobjecten", {"zaak": zaak["url"], "informatieobject": doc})
+    resp = zrc.patch(zaak["url"], {"archiefstatus": "gearchiveerd"})
+    assert_problem(resp, 400, field="archiefstatus", code="documents-not-archived")
+
+    remote.status_of[doc.rsplit("/", 1)[1]] = "gearchiveerd"
+    resp = zrc.patch(zaak["url"], {"archiefstatus": "gearchiveerd"})
+    assert resp.status_code == 200, zgw.describe(resp)
+    assert resp.json()["archiefstatus"] == "gearchiveerd"
