@@ -104,6 +104,11 @@ asio::awaitable<Result<std::vector<std::string>>> Service::RenderObjects(
 }
 
 Result<std::vector<std::string>> Service::ParseExpand(std::string_view value) const {
+    // The expand paths the OAS allows on GET /zaken (read from the OAS with the other list parameters).
+    std::vector<std::string> choices;
+    if (auto endpoint = list_params_.find("/zaken"); endpoint != list_params_.end()) {
+        if (auto param = endpoint->second.find("expand"); param != endpoint->second.end()) choices = param->second;
+    }
     std::vector<std::string> out;
     std::size_t start = 0;
     while (start <= value.size()) {
@@ -112,7 +117,7 @@ Result<std::vector<std::string>> Service::ParseExpand(std::string_view value) co
         std::string item(value.substr(start, comma - start));
         start = comma + 1;
         if (item.empty()) continue;
-        if (std::find(expand_choices_.begin(), expand_choices_.end(), item) == expand_choices_.end()) {
+        if (std::find(choices.begin(), choices.end(), item) == choices.end()) {
             return Fail(Rule(
                 "expand",
                 "invalid_choice",

@@ -457,7 +457,6 @@ Service::Service(Store& store, const json::SchemaSet& schemas, TypeSource& types
             known["pageSize"] = {};
         }
     }
-    expand_choices_ = list_params_["/zaken"]["expand"];
 }
 
 std::optional<InvalidParam> Service::CheckListParam(

@@ -119,7 +119,6 @@ class Service {
         const std::string& base,
         bool single
     );
-    std::vector<std::string> expand_choices_;
     //! OAS path -> query parameter -> allowed values (empty: any); "/zaken/_zoek": the body's properties.
     std::map<std::string, std::map<std::string, std::vector<std::string>>> list_params_;
     const boost::json::object* zoek_schema_ = nullptr;

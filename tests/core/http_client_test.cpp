@@ -24,6 +24,7 @@
 #include <boost/beast/http/read.hpp>
 #include <boost/beast/http/string_body.hpp>
 #include <boost/beast/http/write.hpp>
+#include "support/run_coro.h"
 
 namespace thorbecke::http {
 namespace {
@@ -36,21 +37,7 @@ using namespace std::chrono_literals;
 
 constexpr auto kTuple = asio::as_tuple(asio::use_awaitable);
 
-// Runs one coroutine to completion on ctx (other work on ctx, such as the server, runs along).
-template <class T>
-T RunCoro(asio::io_context& ctx, asio::awaitable<T> awaitable) {
-    std::optional<T> out;
-    std::exception_ptr failure;
-    asio::co_spawn(ctx, std::move(awaitable), [&](std::exception_ptr e, T value) {
-        failure = e;
-        out = std::move(value);
-        ctx.stop();
-    });
-    ctx.restart();
-    ctx.run();
-    if (failure) std::rethrow_exception(failure);
-    return std::move(*out);
-}
+using testing::RunCoro;
 
 // Answers GETs on 127.0.0.1: "/missing" is a 404, "/big" a 1000-byte body, "/garbage" not HTTP at all; any
 // other target 200 with a body that echoes the target, Host and Accept.

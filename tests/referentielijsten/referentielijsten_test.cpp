@@ -40,6 +40,7 @@
 #include "referentielijsten/catalog.h"
 #include "referentielijsten/lookup.h"
 #include "referentielijsten/routes.h"
+#include "support/run_coro.h"
 
 namespace thorbecke::referentielijsten {
 namespace {
@@ -72,21 +73,7 @@ std::string Url(std::string_view base, Kind kind, std::string_view uuid) {
     return fmt::format("{}{}/{}/{}", base, kApiRoot, CollectionName(kind), uuid);
 }
 
-// Runs one coroutine to completion on ctx (other work on ctx, such as a fake server, runs along).
-template <class T>
-T RunCoro(asio::io_context& ctx, asio::awaitable<T> awaitable) {
-    std::optional<T> out;
-    std::exception_ptr failure;
-    asio::co_spawn(ctx, std::move(awaitable), [&](std::exception_ptr e, T value) {
-        failure = e;
-        out = std::move(value);
-        ctx.stop();
-    });
-    ctx.restart();
-    ctx.run();
-    if (failure) std::rethrow_exception(failure);
-    return std::move(*out);
-}
+using testing::RunCoro;
 
 // ---- the data --------------------------------------------------------------------------------------------
 
