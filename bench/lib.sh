@@ -1,8 +1,10 @@
-# shellcheck shell=bash disable=SC2154  # the globals below are the caller's
-# Shared by the benchmark scripts (bench/run.sh, bench/zaken.sh); sourced, not run. Expects these globals:
+# shellcheck shell=bash disable=SC2154,SC2034  # the globals below are the caller's: read, and set for it
+# Shared by the benchmark scripts (bench/run.sh, bench/zaken.sh, bench/documenten.sh); sourced, not run.
+# Expects these globals:
 #   root bin py work  wrk_cmd (array)  server_cmd (array)  wrk_threads connections warmup duration
 #   token (the JWT wrk sends)  results raw notes (files run_wrk appends to)  server_pid pg_dir (may be empty)
-#   wrk_timeout (seconds after which wrk gives up on a request; default 10)
+#   wrk_timeout (seconds after which wrk gives up on a request; default 10)  server_threads (start_server; may be
+#   empty)  pg_shared_buffers (pg_restart; default 256MB)  pg_durable (engine_db; default 1)
 # and say/die from the caller.
 
 stop_server() {
@@ -25,6 +27,51 @@ stop_pg() {
   [ -n "$pg_dir" ] || { [ -d "$work/pg" ] && pg_dir="$work/pg"; } || return 0
   "$root/scripts/pg-test-server.sh" stop "$pg_dir" >/dev/null 2>&1 || say "could not stop PostgreSQL in $pg_dir"
   pg_dir=""
+}
+
+# start_server ENGINE DIR DB_URL PORT: starts thorbecke serve, waits until /healthz answers.
+start_server() {
+  local engine="$1" dir="$2" db_url="$3" port="$4"
+  local args=(serve --host 127.0.0.1 --port "$port" --data-dir "$dir" --db "$db_url" --no-access-log)
+  [ -n "$server_threads" ] && args+=(--threads "$server_threads")
+  "${server_cmd[@]}" "${args[@]}" >>"$dir/server.log" 2>&1 &
+  server_pid=$!
+  echo "$server_pid" >"$work/server.pid"
+  for _ in $(seq 600); do
+    kill -0 "$server_pid" 2>/dev/null || break
+    if curl -sf --max-time 1 "http://127.0.0.1:$port/healthz" >/dev/null 2>&1; then
+      say "$engine: server pid $server_pid on http://127.0.0.1:$port"
+      return 0
+    fi
+    sleep 0.1
+  done
+  tail -n 20 "$dir/server.log" >&2
+  die "the $engine server did not come up on port $port"
+}
+
+# pg_restart DIR: the private PostgreSQL of scripts/pg-test-server.sh again, now with durable commits (it starts
+# with fsync off) and a buffer pool of its own size (pg_shared_buffers, default 256MB).
+pg_restart() {
+  local dir="$1" port pg_bin="${PG_BIN:-/usr/lib/postgresql/15/bin}" as_owner=()
+  port="$(cat "$dir/port")"
+  [ "$(id -u)" -eq 0 ] && as_owner=(runuser -u "${PG_TEST_USER:-postgres}" --)
+  "${as_owner[@]}" "$pg_bin/pg_ctl" restart -w -t 120 -m fast -D "$dir/data" -l "$dir/postgres.log" -o "-p $port \
+    -k $dir/socket -c listen_addresses=127.0.0.1 -c fsync=on -c full_page_writes=on -c synchronous_commit=on \
+    -c max_connections=200 -c shared_buffers=${pg_shared_buffers:-256MB} -c max_wal_size=4GB" >/dev/null
+}
+
+# engine_db ENGINE DIR: sets db_url (the caller's) for ENGINE: a SQLite file in DIR, or the private PostgreSQL of
+# scripts/pg-test-server.sh in $work/pg, restarted with durable commits unless pg_durable=0.
+engine_db() {
+  case "$1" in
+    sqlite) db_url="sqlite://$2/thorbecke.db" ;;
+    postgresql)
+      pg_dir="$work/pg"
+      db_url="$("$root/scripts/pg-test-server.sh" start "$pg_dir")" || die "scripts/pg-test-server.sh start failed"
+      if [ "${pg_durable:-1}" = 1 ]; then pg_restart "$pg_dir" || die "PostgreSQL restart failed"; fi
+      ;;
+    *) die "unknown engine '$1' (sqlite, postgresql)" ;;
+  esac
 }
 
 free_port() { "$py" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
@@ -136,6 +183,58 @@ run_wrk() {
   if [ "$non2xx" != 0 ] || [ "$sockerr" != 0 ]; then
     echo "- $engine/$label: $non2xx non-2xx responses, $sockerr socket errors (see latest.log)" >>"$notes"
   fi
+}
+
+# bench_begin: the files a benchmark script collects its figures in (in $work: results for run_wrk, meta, notes,
+# raw) and the facts of its report's header (started_at, started, commit, load_start); failed=0.
+bench_begin() {
+  results="$work/results.tsv" # engine label rps p50 p99 bytes non2xx sockerr + 7 CPU figures (run_wrk)
+  meta="$work/meta.tsv"       # engine key value
+  notes="$work/notes.txt"
+  raw="$work/raw.log"
+  : >"$results"
+  : >"$meta"
+  : >"$notes"
+  : >"$raw"
+  failed=0
+  started_at="$(date +%s)"
+  commit="$(git -C "$root" rev-parse --short HEAD 2>/dev/null || echo unknown)"
+  git -C "$root" diff --quiet HEAD 2>/dev/null || commit="$commit (with local changes)"
+  started="$(date -u '+%Y-%m-%d %H:%M UTC')"
+  load_start="$(cut -d' ' -f1-3 /proc/loadavg)"
+}
+
+# machine_desc: CPUs, CPU model, memory and kernel, for a report's header.
+machine_desc() {
+  local cpu_model
+  cpu_model="$(awk -F': *' '/^model name/ { print $2; exit }' /proc/cpuinfo)"
+  [ -n "$cpu_model" ] || cpu_model="$(lscpu 2>/dev/null | awk -F': *' '/Model name/ { print $2; exit }')"
+  echo "$(nproc) CPUs, $cpu_model, $(awk '/MemTotal/ { printf "%.0f GiB", $2 / 1048576 }' /proc/meminfo), $(uname -sr)"
+}
+
+# for_each_engine FUNC: runs `FUNC ENGINE` for each of $engines, each in a subshell of its own: a failure (die,
+# set -e) ends that engine only, and its EXIT trap stops the server and the PostgreSQL it started. A failed engine
+# is noted in $notes and sets failed=1; an interrupt ends the script.
+for_each_engine() {
+  local engine rc
+  for engine in $engines; do
+    set +e
+    (
+      set -e
+      trap 'stop_server; stop_pg' EXIT
+      trap 'exit 130' INT
+      trap 'exit 143' TERM
+      "$1" "$engine"
+    )
+    rc=$?
+    set -e
+    [ "$rc" -ge 128 ] && exit "$rc" # interrupted
+    if [ "$rc" -ne 0 ]; then
+      failed=1
+      echo "- $(engine_name "$engine"): FAILED, no or partial figures (see the messages above)" >>"$notes"
+    fi
+  done
+  return 0
 }
 
 engine_name() { case "$1" in sqlite) echo SQLite ;; postgresql) echo PostgreSQL ;; *) echo "$1" ;; esac; }

@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
+# shellcheck disable=SC2317  # bench_engine and what it calls run through for_each_engine (bench/lib.sh)
 # Thorbecke benchmarks (`make bench`): the Catalogi read benchmark below, then the Zaken API benchmark
-# (bench/zaken.sh: 10 000 and 1 000 000 zaken). BENCH_SUITES="catalogi zaken" selects them. The Catalogi part,
-# for each engine (SQLite, then PostgreSQL):
+# (bench/zaken.sh: 10 000 and 1 000 000 zaken) and the Documenten API benchmark (bench/documenten.sh: uploads,
+# downloads and memory with 100 MiB and 1 GiB documents). BENCH_SUITES="catalogi zaken documenten" selects them.
+# The Catalogi part, for each engine (SQLite, then PostgreSQL):
 #   1. starts a fresh release server (own temp data dir, free loopback port, --no-access-log) and adds a client;
 #   2. loads one catalogus with BENCH_ZAAKTYPEN zaaktypen (every second one published) through the HTTP API;
 #   3. drives three endpoints with wrk (warm-up run, then a measured run):
@@ -23,7 +25,8 @@
 #   BENCH_PG_ANALYZE=1  (0: do not run ANALYZE on PostgreSQL after loading; see docs/benchmarks.md)
 #   BENCH_UNCACHED=1  (0: skip the two uncached runs, detail and list with a new Host header per request)
 #   BENCH_LOAD_WORKERS=16  BENCH_KEEP=1 (keep the temp dir)  THORBECKE_BIN=  BENCH_PYTHON=/usr/bin/python3
-#   BENCH_SUITES="catalogi zaken"; the Zaken benchmark's own knobs are listed in bench/zaken.sh
+#   BENCH_SUITES="catalogi zaken documenten"; the Zaken and Documenten benchmarks' own knobs are listed in
+#   bench/zaken.sh and bench/documenten.sh
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -44,15 +47,17 @@ uncached="${BENCH_UNCACHED:-1}"
 pg_analyze="${BENCH_PG_ANALYZE:-1}"
 results_dir="$root/bench/results"
 secret="bench-secret-$$"
-suites="${BENCH_SUITES:-catalogi zaken}"
+suites="${BENCH_SUITES:-catalogi zaken documenten}"
 run_catalogi=0
 run_zaken=0
+run_documenten=0
 for suite in $suites; do
   case "$suite" in
     catalogi) run_catalogi=1 ;;
     zaken) run_zaken=1 ;;
+    documenten) run_documenten=1 ;;
     *)
-      echo "bench: unknown suite '$suite' (catalogi, zaken)" >&2
+      echo "bench: unknown suite '$suite' (catalogi, zaken, documenten)" >&2
       exit 2
       ;;
   esac
@@ -73,26 +78,14 @@ for tool in wrk curl timeout; do command -v "$tool" >/dev/null || die "$tool not
 bench_setup thorbecke-bench
 
 # ---------------------------------------------------------------------------------------------------------
-cpu_model="$(awk -F': *' '/^model name/ { print $2; exit }' /proc/cpuinfo)"
-[ -n "$cpu_model" ] || cpu_model="$(lscpu 2>/dev/null | awk -F': *' '/Model name/ { print $2; exit }')"
-commit="$(git -C "$root" rev-parse --short HEAD 2>/dev/null || echo unknown)"
-git -C "$root" diff --quiet HEAD 2>/dev/null || commit="$commit (with local changes)"
-started="$(date -u '+%Y-%m-%d %H:%M UTC')"
-load_start="$(cut -d' ' -f1-3 /proc/loadavg)"
+bench_begin # results (engine endpoint rps p50 p99 bytes/response non2xx socket_errors + the CPU figures), notes, raw
 wrk_desc="wrk ${wrk_threads} threads, ${connections} connections, ${warmup} s warm-up + ${duration} s measured per endpoint"
 [ -n "$wrk_cpus" ] && wrk_desc="$wrk_desc, wrk pinned to CPU $wrk_cpus" || wrk_desc="$wrk_desc, wrk not pinned"
 server_desc="server threads: ${server_threads:-default (one per core)}"
 [ -n "$server_cpus" ] && server_desc="$server_desc, pinned to CPU $server_cpus"
 
-results="$work/results.tsv"  # engine endpoint rps p50 p99 bytes/response non2xx socket_errors + the 5 CPU figures
-rss="$work/rss.tsv"          # engine load_seconds hwm_after_load_kib hwm_after_3_endpoints_kib hwm_end_kib rss_end_kib
-notes="$work/notes.txt"
-raw="$work/raw.log"
-: >"$results"
+rss="$work/rss.tsv" # engine load_seconds hwm_after_load_kib hwm_after_3_endpoints_kib hwm_end_kib rss_end_kib
 : >"$rss"
-: >"$notes"
-: >"$raw"
-failed=0
 
 # check URL [HOST]: one request with curl before the benchmark (with that Host header); fails unless HTTP 200.
 check() {
@@ -219,27 +212,8 @@ bench_engine() {
   stop_pg
 }
 
-say "$(nproc) CPUs ($cpu_model), $started, commit $commit"
-catalogi_engines="$engines"
-[ "$run_catalogi" = 1 ] || catalogi_engines=""
-for engine in $catalogi_engines; do
-  # One subshell per engine: a failure (die, set -e) ends that engine only; its EXIT trap stops what it started.
-  set +e
-  (
-    set -e
-    trap 'stop_server; stop_pg' EXIT
-    trap 'exit 130' INT
-    trap 'exit 143' TERM
-    bench_engine "$engine"
-  )
-  rc=$?
-  set -e
-  [ "$rc" -ge 128 ] && exit "$rc"  # interrupted
-  if [ "$rc" -ne 0 ]; then
-    failed=1
-    echo "- $engine: FAILED, no figures (see the messages above)" >>"$notes"
-  fi
-done
+say "$(machine_desc), $started, commit $commit"
+[ "$run_catalogi" = 1 ] && for_each_engine bench_engine
 
 # ---------------------------------------------------------------------------------------------------------
 endpoint_name() {
@@ -257,7 +231,7 @@ report="$work/latest.md"
 [ "$run_catalogi" = 1 ] && {
   echo "## Thorbecke read benchmark"
   echo
-  echo "- machine: $(nproc) CPUs, $cpu_model, $(awk '/MemTotal/ { printf "%.0f GiB", $2 / 1048576 }' /proc/meminfo), $(uname -sr)"
+  echo "- machine: $(machine_desc)"
   echo "- date: $started; source tree $root at commit $commit"
   echo "- binary: ${bin/#$root\//} (built $(date -u -r "$bin" '+%Y-%m-%d %H:%M UTC'))"
   analyzed=""
@@ -316,19 +290,24 @@ report="$work/latest.md"
   fi
 } >"$report"
 
-if [ "$run_zaken" = 1 ]; then
+# run_suite NAME: runs bench/NAME.sh, which writes its own report and raw log; appends both to this run's.
+run_suite() {
+  local rc
   set +e
-  "$root/bench/zaken.sh" "$work/zaken.md" "$work/zaken.log"
+  "$root/bench/$1.sh" "$work/$1.md" "$work/$1.log"
   rc=$?
   set -e
   [ "$rc" -ge 128 ] && exit "$rc"  # interrupted
   [ "$rc" -ne 0 ] && failed=1
-  if [ -s "$work/zaken.md" ]; then
+  if [ -s "$work/$1.md" ]; then
     [ -s "$report" ] && echo >>"$report"
-    cat "$work/zaken.md" >>"$report"
+    cat "$work/$1.md" >>"$report"
   fi
-  [ -s "$work/zaken.log" ] && cat "$work/zaken.log" >>"$raw"
-fi
+  [ -s "$work/$1.log" ] && cat "$work/$1.log" >>"$raw"
+  return 0
+}
+[ "$run_zaken" = 1 ] && run_suite zaken
+[ "$run_documenten" = 1 ] && run_suite documenten
 
 mkdir -p "$results_dir"
 cp "$report" "$results_dir/latest.md"

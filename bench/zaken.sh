@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# shellcheck disable=SC2317  # bench_engine and what it calls run through for_each_engine (bench/lib.sh)
 # Thorbecke Zaken API benchmark: part of `make bench` (bench/run.sh runs it after the Catalogi benchmark) and
 # runnable on its own. For each engine (SQLite, then PostgreSQL) it
 #   1. loads BENCH_ZAKEN_SMALL (10 000) zaken with `thorbecke zaken-load` (statussen, a rol, a geometry each) into
@@ -76,20 +77,7 @@ if [ "$granted" -lt 1 ] || [ "$granted" -gt "$zaaktypen" ]; then die "BENCH_ZAKE
 bench_setup thorbecke-bench-zaken
 token=""
 
-results="$work/results.tsv"  # as bench/run.sh: engine label rps p50 p99 bytes non2xx sockerr + 7 CPU figures
-meta="$work/meta.tsv"        # engine key value: load times, counts, pages, RSS
-notes="$work/notes.txt"
-raw="$work/raw.log"
-: >"$results"
-: >"$meta"
-: >"$notes"
-: >"$raw"
-failed=0
-started_at="$(date +%s)"
-commit="$(git -C "$root" rev-parse --short HEAD 2>/dev/null || echo unknown)"
-git -C "$root" diff --quiet HEAD 2>/dev/null || commit="$commit (with local changes)"
-started="$(date -u '+%Y-%m-%d %H:%M UTC')"
-load_start="$(cut -d' ' -f1-3 /proc/loadavg)"
+bench_begin
 
 note() { printf '%s\t%s\t%s\n' "$1" "$2" "$3" >>"$meta"; }
 json_field() { "$py" -c 'import json, sys; d = json.load(open(sys.argv[1])); print(d[sys.argv[2]])' "$1" "$2"; }
@@ -118,16 +106,6 @@ expect() {
   }
 }
 
-# pg_restart DIR: the private PostgreSQL again, now with durable commits and a buffer pool of its own size.
-pg_restart() {
-  local dir="$1" port pg_bin="${PG_BIN:-/usr/lib/postgresql/15/bin}" as_owner=()
-  port="$(cat "$dir/port")"
-  [ "$(id -u)" -eq 0 ] && as_owner=(runuser -u "${PG_TEST_USER:-postgres}" --)
-  "${as_owner[@]}" "$pg_bin/pg_ctl" restart -w -t 120 -m fast -D "$dir/data" -l "$dir/postgres.log" -o "-p $port \
-    -k $dir/socket -c listen_addresses=127.0.0.1 -c fsync=on -c full_page_writes=on -c synchronous_commit=on \
-    -c max_connections=200 -c shared_buffers=$pg_shared_buffers -c max_wal_size=4GB" >/dev/null
-}
-
 pg_maintain() {
   local db_url="$1" psql="${PG_BIN:-/usr/lib/postgresql/15/bin}/psql"
   [ "$pg_analyze" = 1 ] || return 0
@@ -137,26 +115,6 @@ pg_maintain() {
   timeout 1800 "$psql" "$db_url" -qAt -c 'VACUUM (ANALYZE) zaken_zaak' -c 'VACUUM (ANALYZE) zaken_object' \
     -c 'VACUUM (ANALYZE) zaken_key' -c 'ANALYZE' >/dev/null || return 1
   say "PostgreSQL: VACUUM (ANALYZE) in $((SECONDS - t0)) s"
-}
-
-# start_server ENGINE DIR DB_URL PORT: starts thorbecke serve, waits until /healthz answers.
-start_server() {
-  local engine="$1" dir="$2" db_url="$3" port="$4"
-  local args=(serve --host 127.0.0.1 --port "$port" --data-dir "$dir" --db "$db_url" --no-access-log)
-  [ -n "$server_threads" ] && args+=(--threads "$server_threads")
-  "${server_cmd[@]}" "${args[@]}" >>"$dir/server.log" 2>&1 &
-  server_pid=$!
-  echo "$server_pid" >"$work/server.pid"
-  for _ in $(seq 600); do
-    kill -0 "$server_pid" 2>/dev/null || break
-    if curl -sf --max-time 1 "http://127.0.0.1:$port/healthz" >/dev/null 2>&1; then
-      say "$engine: server pid $server_pid on http://127.0.0.1:$port"
-      return 0
-    fi
-    sleep 0.1
-  done
-  tail -n 20 "$dir/server.log" >&2
-  die "the $engine server did not come up on port $port"
 }
 
 # load ENGINE DIR DB_URL ZAKEN PHASE [--append]: zaken-load with its progress on stderr; records its figures.
@@ -220,15 +178,7 @@ bench_engine() {
   local engine="$1" db_url port base
   local dir="$work/$engine"
   mkdir -p "$dir"
-  case "$engine" in
-    sqlite) db_url="sqlite://$dir/thorbecke.db" ;;
-    postgresql)
-      pg_dir="$work/pg"
-      db_url="$("$root/scripts/pg-test-server.sh" start "$pg_dir")" || die "scripts/pg-test-server.sh start failed"
-      if [ "$pg_durable" = 1 ]; then pg_restart "$pg_dir" || die "PostgreSQL restart failed"; fi
-      ;;
-    *) die "unknown engine '$engine' (sqlite, postgresql)" ;;
-  esac
+  engine_db "$engine" "$dir"
 
   load "$engine" "$dir" "$db_url" "$small" small
   [ "$engine" = postgresql ] && { pg_maintain "$db_url" || die "VACUUM ANALYZE failed"; }
@@ -286,28 +236,11 @@ bench_engine() {
 }
 
 say "Zaken benchmark: $(nproc) CPUs, $started, commit $commit; $small and $large zaken, engines: $engines"
-for engine in $engines; do
-  set +e
-  (
-    set -e
-    trap 'stop_server; stop_pg' EXIT
-    trap 'exit 130' INT
-    trap 'exit 143' TERM
-    bench_engine "$engine"
-  )
-  rc=$?
-  set -e
-  [ "$rc" -ge 128 ] && exit "$rc"
-  if [ "$rc" -ne 0 ]; then
-    failed=1
-    echo "- $engine: FAILED, no or partial figures (see the messages above)" >>"$notes"
-  fi
-done
+for_each_engine bench_engine
 elapsed=$(($(date +%s) - started_at))
 
 # ---------------------------------------------------------------------------------------------------------
-cpu_model="$(awk -F': *' '/^model name/ { print $2; exit }' /proc/cpuinfo)"
-ZB_MACHINE="$(nproc) CPUs, $cpu_model, $(awk '/MemTotal/ { printf "%.0f GiB", $2 / 1048576 }' /proc/meminfo), $(uname -sr)"
+ZB_MACHINE="$(machine_desc)"
 export ZB_DATE="$started" ZB_COMMIT="$commit" ZB_BIN="${bin/#$root\//}" ZB_SMALL="$small" ZB_LARGE="$large"
 export ZB_ZAAKTYPEN="$zaaktypen" ZB_GRANTED="$granted" ZB_ELAPSED="$elapsed" ZB_LOAD_BATCH="$load_batch"
 export ZB_WRK="wrk -t$wrk_threads -c$connections --timeout ${wrk_timeout}s, ${warmup} s warm-up + ${duration} s measured per row"

@@ -10,7 +10,8 @@ other cores, machine µs/request, PostgreSQL cores, PostgreSQL µs/request. META
 import os
 import sys
 
-ENGINES = {"sqlite": "SQLite", "postgresql": "PostgreSQL"}
+from wrk_rows import ENGINES, WRK_ALIGN, WRK_HEADER, note_errors, notes_section, num, read_rows, thousands, wrk_cells
+
 ENDPOINTS = {
     "healthz": "GET /healthz (ceiling)",
     "detail": "GET /zaken/{uuid}",
@@ -24,35 +25,14 @@ COST_TARGET = 1.5
 DETAIL_TARGET = 0.5
 
 
-def num(v, default=0.0):
-    try:
-        return float(v)
-    except (TypeError, ValueError):
-        return default
-
-
-def thousands(n):
-    return f"{int(round(n)):,}".replace(",", " ")
-
-
 def main() -> int:
     results_path, meta_path, notes_path = sys.argv[1:4]
     rows = {}
     order = []
-    with open(results_path) as f:
-        for line in f:
-            p = line.rstrip("\n").split("\t")
-            if len(p) < 15:
-                continue
-            engine, label = p[0], p[1]
-            phase, endpoint = label.split("/", 1)
-            rows[(engine, phase, endpoint)] = {
-                "rps": num(p[2]), "p50": num(p[3]), "p99": num(p[4]), "bytes": int(num(p[5])),
-                "non2xx": int(num(p[6])), "sockerr": int(num(p[7])), "srv_cores": num(p[8]), "srv_us": num(p[9]),
-                "wrk_cores": num(p[10]), "other_cores": num(p[11]), "cost_us": num(p[12]), "db_cores": num(p[13]),
-                "db_us": num(p[14]),
-            }
-            order.append((engine, phase, endpoint))
+    for engine, label, figures in read_rows(results_path):
+        phase, endpoint = label.split("/", 1)
+        rows[(engine, phase, endpoint)] = figures
+        order.append((engine, phase, endpoint))
     meta = {}
     with open(meta_path) as f:
         for line in f:
@@ -172,34 +152,16 @@ def main() -> int:
     # ---- All rows
     w("### All rows")
     w("")
-    w("| engine | zaken | endpoint | req/s | p50 | p99 | ratio to ceiling | ratio by CPU cost | CPU per request: "
-      "machine / thorbecke / PostgreSQL | CPU cores: thorbecke / PostgreSQL / wrk / other | response |")
-    w("|---|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|")
+    w(f"| engine | zaken | endpoint | {WRK_HEADER} |")
+    w(f"|---|---:|---|{WRK_ALIGN}|")
     for key in order:
         e, phase, ep = key
         r = rows[key]
-        ceiling = rows.get((e, phase, "healthz"))
-        ratio = f"{r['rps'] / ceiling['rps']:.2f}" if ceiling and ceiling["rps"] > 0 else "–"
-        cpu_ratio = f"{ceiling['cost_us'] / r['cost_us']:.2f}" if ceiling and r["cost_us"] > 0 else "–"
-        flag = " ⚠" if r["non2xx"] or r["sockerr"] else ""
-        db_us = f"{r['db_us']:.0f} µs" if e == "postgresql" else "–"
-        db_cores = f"{r['db_cores']:.2f}" if e == "postgresql" else "–"
-        w(f"| {ENGINES.get(e, e)} | {size[phase]} | {ENDPOINTS.get(ep, ep)} | {thousands(r['rps'])}{flag} | "
-          f"{r['p50']:.2f} ms | {r['p99']:.1f} ms | {ratio} | {cpu_ratio} | {r['cost_us']:.0f} µs / "
-          f"{r['srv_us']:.0f} µs / {db_us} | {r['srv_cores']:.2f} / {db_cores} / {r['wrk_cores']:.2f} / "
-          f"{r['other_cores']:.2f} | {thousands(r['bytes'])} B |")
-        if r["non2xx"] or r["sockerr"]:
-            with open(notes_path, "a") as nf:
-                nf.write(f"- {ENGINES.get(e, e)} {size[phase]} {ENDPOINTS.get(ep, ep)}: {r['non2xx']} non-2xx "
-                         f"responses, {r['sockerr']} socket errors (see the raw log)\n")
+        w(f"| {ENGINES.get(e, e)} | {size[phase]} | {ENDPOINTS.get(ep, ep)} | "
+          f"{wrk_cells(e, r, rows.get((e, phase, 'healthz')))} |")
+        note_errors(notes_path, f"{ENGINES.get(e, e)} {size[phase]} {ENDPOINTS.get(ep, ep)}", r)
     w("")
-    with open(notes_path) as nf:
-        notes = nf.read().strip()
-    if notes:
-        w("Notes:")
-        w("")
-        w(notes)
-        w("")
+    notes_section(w, notes_path)
     print("\n".join(out))
     return 0
 

@@ -16,6 +16,9 @@
 #include <boost/asio/use_future.hpp>
 
 #include "app/platform.h"
+#include "besluiten/routes.h"
+#include "besluiten/service.h"
+#include "besluiten/store.h"
 #include "catalogi/demo.h"
 #include "catalogi/routes.h"
 #include "catalogi/service.h"
@@ -27,7 +30,11 @@
 #include "core/http/server.h"
 #include "core/json/schema.h"
 #include "core/log.h"
+#include "core/storage/blob_store.h"
 #include "core/storage/change_feed.h"
+#include "documenten/routes.h"
+#include "documenten/service.h"
+#include "documenten/store.h"
 #include "referentielijsten/catalog.h"
 #include "referentielijsten/lookup.h"
 #include "referentielijsten/routes.h"
@@ -39,6 +46,8 @@
 namespace thorbecke::embedded {
 std::string_view catalogi_openapi();
 std::string_view zaken_openapi();
+std::string_view besluiten_openapi();
+std::string_view documenten_openapi();
 }  // namespace thorbecke::embedded
 
 namespace {
@@ -62,6 +71,8 @@ std::vector<storage::Migration> AllMigrations() {
     std::vector<storage::Migration> all = auth::ClientStore::Migrations();
     for (auto& m : catalogi::Store::Migrations()) all.push_back(std::move(m));
     for (auto& m : zaken::Store::Migrations()) all.push_back(std::move(m));
+    for (auto& m : besluiten::Store::Migrations()) all.push_back(std::move(m));
+    for (auto& m : documenten::Store::Migrations()) all.push_back(std::move(m));
     return all;
 }
 
@@ -170,6 +181,28 @@ int CmdServe(const std::vector<std::string>& args) {
     CatalogiTypes catalogi_types(service, client->get());
     zaken::Store zaken_store(**db);
     zaken::Service zaken_service(zaken_store, *zaken_schemas, catalogi_types, client->get());
+    auto besluiten_schemas = json::SchemaSet::Load(embedded::besluiten_openapi());
+    if (!besluiten_schemas) return Die(besluiten_schemas.error().detail);
+    besluiten::Store besluiten_store(**db);
+    besluiten::Service besluiten_service(besluiten_store, *besluiten_schemas, catalogi_types, client->get());
+    // Documenten: content in a blob store under the data directory (also with PostgreSQL).
+    auto documenten_schemas = json::SchemaSet::Load(embedded::documenten_openapi());
+    if (!documenten_schemas) return Die(documenten_schemas.error().detail);
+    auto blobs = storage::MakeFileBlobStore((std::filesystem::path(config->data_dir) / "documenten").string());
+    if (!blobs) return Die(blobs.error().detail);
+    documenten::Store documenten_store(**db);
+    documenten::ContentLimits document_limits{
+        config->document_max_bytes, config->document_inline_max_bytes, config->document_part_bytes};
+    documenten::Service documenten_service(
+        documenten_store, *documenten_schemas, catalogi_types, **blobs, document_limits, client->get()
+    );
+    // The three registers use each other in-process: a relation and its mirror in one transaction.
+    zaken_service.SetDocumenten(&documenten_service);
+    zaken_service.SetBesluiten(&besluiten_service);
+    besluiten_service.SetZaken(&zaken_service);
+    besluiten_service.SetDocumenten(&documenten_service);
+    documenten_service.SetZaken(&zaken_service);
+    documenten_service.SetBesluiten(&besluiten_service);
     std::unique_ptr<storage::ChangeFeed> feed;
     // Zaken renderings are trusted per zaak where PostgreSQL tells every node which zaak changed. On SQLite a
     // zaak is read from the file each time (in-process, and another process may share the file).
@@ -213,16 +246,22 @@ int CmdServe(const std::vector<std::string>& args) {
         metrics,
         {{"Catalogi API", "/catalogi/api/v1", "1.3.1"},
          {"Zaken API", "/zaken/api/v1", "1.5.1"},
+         {"Besluiten API", "/besluiten/api/v1", "1.1.0"},
+         {"Documenten API", "/documenten/api/v1", "1.4.2"},
          {"Referentielijsten API", "/referentielijsten/api/v1", "0.6.0"}},
         ready
     );
     catalogi::RegisterRoutes(router, service);
     zaken::RegisterRoutes(router, zaken_service, *zaken_schemas);
+    besluiten::RegisterRoutes(router, besluiten_service, *besluiten_schemas);
+    documenten::RegisterRoutes(router, documenten_service, *documenten_schemas);
     referentielijsten::RegisterRoutes(router, *catalog);
 
     http::Server server(config->server, router, clients, metrics);
     server.SetApiVersion("/catalogi/api/v1", "1.3.1");
     server.SetApiVersion("/zaken/api/v1", "1.5.1");
+    server.SetApiVersion("/besluiten/api/v1", "1.1.0");
+    server.SetApiVersion("/documenten/api/v1", "1.4.2");
     server.SetApiVersion("/referentielijsten/api/v1", "0.6.0");
     if (!server.Listen()) return 1;
     ready = true;
@@ -290,7 +329,8 @@ int CmdClients(std::vector<std::string> args) {
                 if (colon == std::string::npos) return Die("--scope takes COMPONENT:SCOPE, e.g. ztc:catalogi.lezen");
                 spec.grants.push_back(auth::Grant{
                     v.substr(0, colon), v.substr(colon + 1), zaaktype, max_vertrouwelijkheid});
-            } else if (a == "--zaaktype" && has_value) {
+            } else if ((a == "--zaaktype" || a == "--besluittype" || a == "--informatieobjecttype") && has_value) {
+                // The type a grant is limited to: a zaaktype (zrc), besluittype (brc) or informatieobjecttype (drc).
                 zaaktype = args[++i];
             } else if (a == "--max-vertrouwelijkheid" && has_value) {
                 max_vertrouwelijkheid = args[++i];
@@ -452,6 +492,7 @@ void Usage() {
   clients    add|list|remove API clients: thorbecke clients add --client-id X --secret Y (--all-rights | --scope ztc:catalogi.lezen ...)
              a grant of the Zaken API can be limited to a zaaktype and a maximum vertrouwelijkheidaanduiding:
              --zaaktype URL --max-vertrouwelijkheid openbaar --scope zrc:zaken.lezen (limits apply to later --scope)
+             likewise --besluittype URL (brc) and --informatieobjecttype URL (drc)
   token      print a JWT for a client: thorbecke token --client-id X --secret Y
   migrate    bring the database schema up to date
   zaken-load add zaken in bulk (benchmarks, trials): thorbecke zaken-load --zaken N [--zaaktypen 100] [--seed 1]

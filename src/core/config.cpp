@@ -46,6 +46,10 @@ void ApplyEnvironment(Config& c) {
     if (auto v = Env("THORBECKE_JWT_MAX_AGE")) c.jwt_max_age_seconds = std::atoll(v->c_str());
     if (auto v = Env("THORBECKE_AUTH_CACHE_MS")) c.auth_cache_milliseconds = std::atoll(v->c_str());
     if (auto v = Env("THORBECKE_ACCESS_LOG")) c.access_log = !(*v == "0" || *v == "false");
+    if (auto v = Env("THORBECKE_DOCUMENT_MAX_BYTES")) c.document_max_bytes = std::strtoull(v->c_str(), nullptr, 10);
+    if (auto v = Env("THORBECKE_DOCUMENT_INLINE_MAX_BYTES"))
+        c.document_inline_max_bytes = std::strtoull(v->c_str(), nullptr, 10);
+    if (auto v = Env("THORBECKE_DOCUMENT_PART_BYTES")) c.document_part_bytes = std::strtoull(v->c_str(), nullptr, 10);
 }
 
 Result<Config> ParseServeArgs(const std::vector<std::string>& args) {
@@ -86,6 +90,14 @@ Result<Config> ParseServeArgs(const std::vector<std::string>& args) {
             if (a == "--jwt-max-age") c.jwt_max_age_seconds = *n;
             if (a == "--auth-cache-ms") c.auth_cache_milliseconds = *n;
             if (a == "--db-connections") c.db_connections_per_thread = static_cast<int>(*n);
+        } else if (a == "--document-max-bytes" || a == "--document-inline-max-bytes" || a == "--document-part-bytes") {
+            auto n = number();
+            if (!n) return Fail(n.error());
+            if (*n <= 0) return Fail(Error::Internal(fmt::format("{} must be positive", a)));
+            auto bytes = static_cast<std::uint64_t>(*n);
+            if (a == "--document-max-bytes") c.document_max_bytes = bytes;
+            if (a == "--document-inline-max-bytes") c.document_inline_max_bytes = bytes;
+            if (a == "--document-part-bytes") c.document_part_bytes = bytes;
         } else {
             return Fail(Error::Internal(fmt::format("unknown option '{}'\n{}", a, ServeUsage())));
         }
@@ -112,6 +124,10 @@ std::string ServeUsage() {
   --jwt-max-age SECONDS     refuse JWTs issued longer ago than this (default 0: no limit)
   --auth-cache-ms MS        reuse a client's secret and rights this long before re-reading them (default 1000)
   --no-access-log           do not write the per-request access log
+  --document-max-bytes N    largest document (THORBECKE_DOCUMENT_MAX_BYTES, default 4 GiB)
+  --document-inline-max-bytes N
+                            largest JSON body with base64 content (THORBECKE_DOCUMENT_INLINE_MAX_BYTES, default 128 MiB)
+  --document-part-bytes N   size of the parts of a large upload (THORBECKE_DOCUMENT_PART_BYTES, default 16 MiB)
 )";
 }
 

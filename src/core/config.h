@@ -1,6 +1,7 @@
 #pragma once
 // Settings for one Thorbecke process: command-line flags win over THORBECKE_* environment variables,
 // which win over the defaults.
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <vector>
@@ -21,6 +22,10 @@ struct Config {
     std::int64_t auth_cache_milliseconds = 1000;  // how long a node reuses a client's rights
     int db_connections_per_thread = 2;
     bool access_log = true;
+    // Documenten API content: a whole document, a JSON body with base64 content, one part of an upload.
+    std::uint64_t document_max_bytes = 4ULL << 30;
+    std::uint64_t document_inline_max_bytes = 128ULL << 20;
+    std::uint64_t document_part_bytes = 16ULL << 20;
 
     [[nodiscard]] std::string DatabaseUrl() const;
 };

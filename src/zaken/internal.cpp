@@ -19,46 +19,9 @@ namespace thorbecke::zaken::detail {
 
 // ---- URLs -------------------------------------------------------------------------------------------------
 
-//! URLs into this server are stored relative to the base URL (see json::kBaseMarker), everywhere in a document.
-void ToStored(bj::value& v, std::string_view base) {
-    if (auto* s = v.if_string()) {
-        std::string_view text = *s;
-        if (text.starts_with(base) && text.size() > base.size() && text[base.size()] == '/') {
-            std::string stored = std::string(1, json::kBaseMarkerChar) + std::string(text.substr(base.size()));
-            *s = stored;
-        }
-    } else if (auto* a = v.if_array()) {
-        for (auto& item : *a) ToStored(item, base);
-    } else if (auto* o = v.if_object()) {
-        for (auto& kv : *o) ToStored(kv.value(), base);
-    }
-}
-
-std::string Stored(std::string_view url, std::string_view base) {
-    bj::value v(url);
-    ToStored(v, base);
-    return std::string(v.as_string());
-}
-
-std::string Full(std::string_view stored, std::string_view base) {
-    if (!stored.empty() && stored.front() == json::kBaseMarkerChar)
-        return std::string(base) + std::string(stored.substr(1));
-    return std::string(stored);
-}
-
 std::string Lower(std::string s) {
     std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
     return s;
-}
-
-//! The uuid at the end of a URL whose path ends in `prefix`<uuid> (any host; stored form included).
-std::optional<std::string> UuidAfter(std::string_view url, std::string_view prefix) {
-    auto pos = url.find(prefix);
-    if (pos == std::string_view::npos) return std::nullopt;
-    auto rest = url.substr(pos + prefix.size());
-    if (rest.ends_with('/')) rest.remove_suffix(1);
-    if (!IsUuid(rest)) return std::nullopt;
-    return Lower(std::string(rest));
 }
 
 //! What authorisations compare a zaak's zaaktype by: the zaaktype's uuid when the URL names a Catalogi

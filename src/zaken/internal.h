@@ -13,7 +13,9 @@
 #include "core/auth/principal.h"
 #include "core/error.h"
 #include "core/http/message.h"
+#include "core/json/oas.h"
 #include "core/json/schema.h"
+#include "core/json/stored_url.h"
 #include "zaken/model.h"
 #include "zaken/service.h"
 #include "zaken/store.h"
@@ -30,13 +32,18 @@ inline constexpr std::string_view kGeforceerd = "zaken.geforceerd-bijwerken";
 inline constexpr std::string_view kHeropenen = "zaken.heropenen";
 inline constexpr int kMaxRank = 8;
 // ---- URLs -------------------------------------------------------------------------------------------------
-//! URLs into this server are stored relative to the base URL (see json::kBaseMarker), everywhere in a document.
-void ToStored(bj::value& v, std::string_view base);
-std::string Stored(std::string_view url, std::string_view base);
-std::string Full(std::string_view stored, std::string_view base);
+//! URLs into this server are stored relative to the base URL (see json::MarkBase), everywhere in a document.
+inline void ToStored(bj::value& v, std::string_view base) {
+    json::MarkBase(v, base);
+}
+inline std::string Stored(std::string_view url, std::string_view base) {
+    return json::MarkBase(url, base);
+}
+inline std::string Full(std::string_view stored, std::string_view base) {
+    return json::UnmarkBase(stored, base);
+}
+using json::UuidAfter;
 std::string Lower(std::string s);
-//! The uuid at the end of a URL whose path ends in `prefix`<uuid> (any host; stored form included).
-std::optional<std::string> UuidAfter(std::string_view url, std::string_view prefix);
 //! What authorisations compare a zaak's zaaktype by: the zaaktype's uuid when the URL names a Catalogi
 //! zaaktype (whatever host it was reached by), else the URL itself.
 std::string ZaaktypeKey(std::string_view url);

@@ -212,9 +212,17 @@ asio::awaitable<Status> Service::PrepareZaak(Ctx& ctx, storage::Session& s) {
             std::vector<std::string> kinds{"zaakinformatieobject"};
             auto zios = co_await store_.ObjectsOf(s, uuids, kinds, false);
             if (!zios) co_return Fail(zios.error());
-            bool all_archived = std::all_of(zios->begin(), zios->end(), [&](const ObjectRow& z) {
-                return ctx.remote.contains("gearchiveerd:" + z.ref);
-            });
+            bool all_archived = true;
+            for (const auto& z : *zios) {
+                std::string document = Full(z.ref, ctx.base);
+                if (LocalDocument(document, ctx.base)) {
+                    auto facts = co_await documenten_->Facts(s, document, ctx.base);
+                    if (!facts) co_return Fail(facts.error());
+                    if (!*facts || (*facts)->status != "gearchiveerd") all_archived = false;
+                } else if (!ctx.remote.contains("gearchiveerd:" + z.ref)) {
+                    all_archived = false;
+                }
+            }
             if (!all_archived) {
                 co_return Fail(Rule(
                     "archiefstatus",
@@ -361,6 +369,26 @@ asio::awaitable<Status> Service::CloseOrReopen(Ctx& ctx, storage::Session& s, bo
                 );
             }
         }
+        // zrc-007q: every document of a closed zaak says whether usage rights apply.
+        if (documenten_) {
+            std::vector<std::string> one{z.uuid};
+            std::vector<std::string> zio_kind{"zaakinformatieobject"};
+            auto zios = co_await store_.ObjectsOf(s, one, zio_kind, false);
+            if (!zios) co_return Fail(zios.error());
+            for (const auto& zio : *zios) {
+                std::string document = Full(zio.ref, base);
+                if (!LocalDocument(document, base)) continue;
+                auto facts = co_await documenten_->Facts(s, document, base);
+                if (!facts) co_return Fail(facts.error());
+                if (*facts && !(*facts)->indicatie_gebruiksrecht) {
+                    co_return Fail(Rule(
+                        "nonFieldErrors",
+                        "indicatiegebruiksrecht-unset",
+                        "Van elk informatieobject moet de indicatie gebruiksrecht gezet zijn."
+                    ));
+                }
+            }
+        }
         z.einddatum = DatePart(Str(ctx.input, "datumStatusGezet"));
         // zrc-021: archiving parameters from the resultaattype.
         auto resultaattype =
@@ -397,6 +425,15 @@ asio::awaitable<Status> Service::CloseOrReopen(Ctx& ctx, storage::Session& s, bo
                     if (!other) co_return Fail(other.error());
                     if (*other) facts.gerelateerde_zaak_einddatums.push_back((*other)->einddatum.value_or(""));
                 }
+            }
+        }
+        // zrc-021 ingangsdatum_besluit / vervaldatum_besluit: the zaak's besluiten in this platform.
+        if (besluiten_) {
+            auto besluiten = co_await besluiten_->OfZaak(s, base + std::string(kZakenPath) + z.uuid, base);
+            if (!besluiten) co_return Fail(besluiten.error());
+            for (const auto& b : *besluiten) {
+                if (!b.ingangsdatum.empty()) facts.besluit_ingangsdatums.push_back(b.ingangsdatum);
+                if (!b.vervaldatum.empty()) facts.besluit_vervaldatums.push_back(b.vervaldatum);
             }
         }
         auto outcome = DeriveArchiving(*resultaattype, facts);
@@ -656,6 +693,15 @@ asio::awaitable<Status> Service::PrepareObject(Ctx& ctx, storage::Session& s) {
             break;
         }
         case KindId::kZaakinformatieobject: {
+            // The platform's own documents are read here, in the transaction that links them.
+            if (std::string document = Full(Str(in, "informatieobject"), base); LocalDocument(document, base)) {
+                auto facts = co_await documenten_->Facts(s, document, base);
+                if (!facts) co_return Fail(facts.error());
+                if (!*facts) {
+                    co_return Fail(Rule("informatieobject", "bad-url", "De URL kan niet worden opgevraagd."));
+                }
+                ctx.remote["informatieobject"] = bj::object{{"informatieobjecttype", (*facts)->informatieobjecttype}};
+            }
             // zrc-017: the document's informatieobjecttype must be one the zaaktype allows.
             if (auto doc = ctx.remote.find("informatieobject"); doc != ctx.remote.end()) {
                 auto zaaktype = co_await FetchType("zaaktype", zaak.zaaktype, base, kZaaktypenPath, &s);
@@ -790,6 +836,14 @@ asio::awaitable<Status> Service::PrepareObject(Ctx& ctx, storage::Session& s) {
     ctx.object = row;
     auto st = co_await store_.SaveObject(s, row, ctx.keys, !ctx.object_before);
     if (!st) co_return st;
+    if (kind.id == KindId::kZaakinformatieobject && !ctx.object_before) {
+        // zrc-005: the Documenten API's objectinformatieobject is written in the same transaction.
+        if (std::string document = Full(row.ref, base); LocalDocument(document, base)) {
+            std::string zaak_url = base + std::string(kZakenPath) + zaak.uuid;
+            auto linked = co_await documenten_->Link(s, document, zaak_url, "zaak", base);
+            if (!linked) co_return linked;
+        }
+    }
     if (zaak.status != ctx.zaak_before->status || zaak.resultaat != ctx.zaak_before->resultaat ||
         zaak.doc != ctx.zaak_before->doc) {
         auto ok = co_await store_.UpdateZaak(s, *ctx.zaak_before, zaak);

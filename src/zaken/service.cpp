@@ -9,6 +9,7 @@
 #include <fmt/format.h>
 #include <boost/json.hpp>
 
+#include "core/audit.h"
 #include "core/geo/geometry.h"
 #include "core/http/paging.h"
 #include "core/json/json.h"
@@ -58,19 +59,9 @@ asio::awaitable<Result<http::Response>> Service::Handle(const Operation& op, htt
 
 asio::awaitable<Status> Service::WriteAudit(Ctx& ctx, storage::Session& s, std::string_view actie, int status) {
     const Kind& kind = *ctx.op.kind;
-    static const std::map<std::string_view, std::string_view> kWeergave{
-        {"create", "Object aangemaakt"},
-        {"update", "Object bijgewerkt"},
-        {"partial_update", "Object deels bijgewerkt"},
-        {"destroy", "Object verwijderd"}};
     std::string zaak_uuid = ctx.zaak ? ctx.zaak->uuid : (ctx.zaak_before ? ctx.zaak_before->uuid : std::string());
     std::string resource_path =
         kind.id == KindId::kZaak ? std::string(kZakenPath) + zaak_uuid : ObjectPath(kind, zaak_uuid, ctx.uuid);
-    auto parse_or_null = [](const std::string& doc) -> bj::value {
-        if (doc.empty()) return nullptr;
-        auto v = json::Parse(doc);
-        return v ? *v : bj::value(nullptr);
-    };
     std::string old_doc, new_doc, weergave;
     if (kind.id == KindId::kZaak) {
         if (ctx.zaak_before) old_doc = ctx.zaak_before->doc;
@@ -82,28 +73,20 @@ asio::awaitable<Status> Service::WriteAudit(Ctx& ctx, storage::Session& s, std::
         weergave = fmt::format("{} {}", kind.name, ctx.uuid);
     }
     std::string marker(1, json::kBaseMarkerChar);
-    bj::object entry;
-    std::string uuid = NewUuid();
-    entry["uuid"] = uuid;
-    entry["bron"] = "zrc";  // the OAS enum (BronEnum) is lower case
-    entry["applicatieId"] = ctx.principal ? ctx.principal->client_id : "";
-    entry["applicatieWeergave"] = ctx.principal ? ctx.principal->client_id : "";
-    entry["gebruikersId"] = ctx.principal ? ctx.principal->user_id : "";
-    entry["gebruikersWeergave"] = ctx.principal ? ctx.principal->user_id : "";
-    entry["actie"] = actie;
-    entry["actieWeergave"] = kWeergave.contains(actie) ? kWeergave.at(actie) : actie;
-    entry["resultaat"] = status;
-    entry["hoofdObject"] = marker + std::string(kZakenPath) + zaak_uuid;
-    entry["resource"] = kind.name;
-    entry["resourceUrl"] = marker + resource_path;
-    entry["toelichting"] = std::string(ctx.req.Header("x-audit-toelichting"));
-    entry["resourceWeergave"] = weergave;
-    entry["aanmaakdatum"] = NowIso();
-    bj::object changes;
-    changes["oud"] = parse_or_null(old_doc);
-    changes["nieuw"] = parse_or_null(new_doc);
-    entry["wijzigingen"] = std::move(changes);
-    co_return co_await store_.InsertAudit(s, uuid, zaak_uuid, json::Serialize(entry));
+    audit::Change change;
+    change.bron = kComponent;
+    change.actie = actie;
+    change.resultaat = status;
+    change.hoofd_object = marker + std::string(kZakenPath) + zaak_uuid;
+    change.resource = kind.name;
+    change.resource_url = marker + resource_path;
+    change.resource_weergave = weergave;
+    change.toelichting = ctx.req.Header("x-audit-toelichting");
+    change.oud = old_doc;
+    change.nieuw = new_doc;
+    change.principal = ctx.principal;
+    audit::Entry entry = audit::Build(change);
+    co_return co_await store_.InsertAudit(s, entry.uuid, zaak_uuid, entry.json);
 }
 
 asio::awaitable<Status> Service::FetchReferences(Ctx& ctx) {
@@ -143,6 +126,7 @@ asio::awaitable<Status> Service::FetchReferences(Ctx& ctx) {
             });
             if (!rd) co_return rd;
             for (const auto& link : links) {
+                if (LocalDocument(Full(link.ref, ctx.base), ctx.base)) continue;  // read in the transaction
                 auto answer = co_await client_->Get(Full(link.ref, ctx.base));
                 if (!answer || answer->status != 200) continue;
                 auto doc = json::Parse(answer->body);
@@ -173,6 +157,8 @@ asio::awaitable<Status> Service::FetchReferences(Ctx& ctx) {
     std::string field(ref->second);
     std::string url = Full(Str(ctx.body, field), ctx.base);
     if (url.empty()) co_return Status{};
+    // The platform's own documents are read in the transaction that links them (PrepareObject).
+    if (ctx.op.kind->id == KindId::kZaakinformatieobject && LocalDocument(url, ctx.base)) co_return Status{};
     auto answer = co_await client_->Get(url);
     if (!answer || answer->status != 200) {
         co_return Fail(Rule(field, "bad-url", "De URL kan niet worden opgevraagd."));
@@ -362,6 +348,10 @@ asio::awaitable<Result<http::Response>> Service::Remove(const Operation& op, htt
             if (!deel) co_return Fail(deel.error());
             auto deelzaken = co_await store_.GetZaken(s, *deel);
             if (!deelzaken) co_return Fail(deelzaken.error());
+            std::vector<std::string> doomed{target};
+            for (const auto& d : *deelzaken) doomed.push_back(d.uuid);
+            auto unlinked = co_await UnlinkDocuments(s, doomed, ctx.base);
+            if (!unlinked) co_return unlinked;
             for (const auto& d : *deelzaken) {
                 if (!MayAccess(ctx.principal, op.scopes, d)) co_return Fail(Forbidden());
                 auto gone = co_await store_.DeleteZaak(s, d);
@@ -388,6 +378,12 @@ asio::awaitable<Result<http::Response>> Service::Remove(const Operation& op, htt
         ctx.zaak = **z;
         auto del = co_await store_.DeleteObject(s, **o);
         if (!del) co_return del;
+        if (kind.id == KindId::kZaakinformatieobject && LocalDocument(Full((*o)->ref, ctx.base), ctx.base)) {
+            // zrc-005: the objectinformatieobject goes in the same transaction.
+            std::string zaak = ctx.base + std::string(kZakenPath) + (*o)->zaak;
+            auto gone = co_await documenten_->Unlink(s, Full((*o)->ref, ctx.base), zaak, ctx.base);
+            if (!gone) co_return gone;
+        }
         if (kind.id == KindId::kResultaat && ctx.zaak->resultaat == target) {
             ctx.zaak->resultaat.reset();
             ctx.zaak->resultaattype.reset();

@@ -11,28 +11,21 @@
 #include <boost/asio/awaitable.hpp>
 #include <boost/json/object.hpp>
 
+#include "besluiten/links.h"
 #include "core/auth/principal.h"
 #include "core/http/client.h"
 #include "core/http/message.h"
 #include "core/json/schema.h"
 #include "core/storage/change_feed.h"
+#include "core/type_source.h"
+#include "documenten/links.h"
+#include "zaken/links.h"
 #include "zaken/model.h"
 #include "zaken/store.h"
 
 namespace thorbecke::zaken {
 
-//! Reads the Catalogi resources a zaak refers to by URL (zaaktype, statustype, ...). The platform serves
-//! them in-process when they are its own.
-class TypeSource {
-  public:
-    virtual ~TypeSource() = default;
-    //! The resource's JSON; nullopt when the URL names no resource there.
-    //! Inside a transaction `session` is its connection: reads the source needs go there rather than wait for
-    //! another connection that a concurrent transaction may hold.
-    virtual asio::awaitable<Result<std::optional<std::string>>> Find(
-        std::string url, std::string base_url, storage::Session* session
-    ) = 0;
-};
+using TypeSource = thorbecke::TypeSource;
 
 //! One endpoint: what it does and which scopes (any one of them) it needs, as the OAS says.
 enum class Action { kList, kRead, kCreate, kUpdate, kPartialUpdate, kDelete };
@@ -43,7 +36,7 @@ struct Operation {
     std::vector<std::string> scopes;
 };
 
-class Service {
+class Service final : public Links {
   public:
     //! `client` fetches what requests refer to in other APIs (documents, objects, contactmomenten,
     //! verzoeken); without one those references are not checked.
@@ -51,6 +44,20 @@ class Service {
 
     //! With a feed, zaak renderings are kept per thread and trusted until the feed says the zaak changed.
     void SetChangeFeed(storage::ChangeFeed* feed) { feed_ = feed; }
+    //! The platform's own Documenten API: its documents are checked in-process, and every
+    //! zaakinformatieobject on one of them is mirrored by an objectinformatieobject in the same transaction.
+    void SetDocumenten(documenten::Links* documenten) { documenten_ = documenten; }
+    //! The platform's own Besluiten API: the archiving rules read a zaak's besluiten from it.
+    void SetBesluiten(besluiten::Links* besluiten) { besluiten_ = besluiten; }
+
+    // zaken::Links, for the other components of the platform.
+    [[nodiscard]] bool IsLocal(std::string_view url, std::string_view base) const override;
+    asio::awaitable<Result<std::optional<ZaakFacts>>> Facts(storage::Session& s, std::string url, std::string base)
+        override;
+    asio::awaitable<Status> AddBesluit(storage::Session& s, std::string zaak, std::string besluit, std::string base)
+        override;
+    asio::awaitable<Status> RemoveBesluit(storage::Session& s, std::string zaak, std::string besluit, std::string base)
+        override;
 
     asio::awaitable<Result<http::Response>> Handle(const Operation& op, http::Request& req);
     //! POST /zaken/_zoek
@@ -136,6 +143,14 @@ class Service {
     TypeSource& types_;
     http::HttpClient* client_ = nullptr;
     storage::ChangeFeed* feed_ = nullptr;
+    documenten::Links* documenten_ = nullptr;
+    besluiten::Links* besluiten_ = nullptr;
+    //! Whether a document URL is one of this platform's (checked in-process, mirrored in its Documenten API).
+    [[nodiscard]] bool LocalDocument(const std::string& url, const std::string& base) const {
+        return documenten_ && documenten_->IsLocal(url, base);
+    }
+    //! Removes the objectinformatieobjecten mirroring the zaakinformatieobjecten of these zaken.
+    asio::awaitable<Status> UnlinkDocuments(storage::Session& s, std::vector<std::string> zaak_uuids, std::string base);
     void Changed() {
         if (feed_) feed_->LocalChange();
     }

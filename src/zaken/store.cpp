@@ -164,28 +164,6 @@ bool WithinGeoJson(std::string_view geometry, std::string_view container) {
     return within && *within;
 }
 
-std::string NumberPlaceholders(std::string_view sql, int first) {
-    std::string out;
-    out.reserve(sql.size() + 16);
-    for (char c : sql) {
-        if (c == '?')
-            out += fmt::format("${}", first++);
-        else
-            out += c;
-    }
-    return out;
-}
-
-std::string Where::Sql(int first_param) const {
-    if (conditions_.empty()) return {};
-    std::string text = " WHERE ";
-    for (std::size_t i = 0; i < conditions_.size(); ++i) {
-        if (i) text += " AND ";
-        text += "(" + conditions_[i] + ")";
-    }
-    return NumberPlaceholders(text, first_param);
-}
-
 std::vector<storage::Migration> Store::Migrations() {
     std::string sqlite =
         Schema("INTEGER PRIMARY KEY") + "CREATE VIRTUAL TABLE zaken_geo USING rtree(seq, minx, maxx, miny, maxy);\n";

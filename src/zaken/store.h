@@ -15,6 +15,7 @@
 
 #include "core/error.h"
 #include "core/storage/database.h"
+#include "core/storage/where.h"
 
 namespace thorbecke::zaken {
 
@@ -61,29 +62,11 @@ struct ObjectRow {
     std::string doc;
 };
 
-//! WHERE conditions with `?` placeholders, numbered when the statement is built.
-class Where {
-  public:
-    void Add(std::string condition, storage::Params params = {}) {
-        conditions_.push_back(std::move(condition));
-        for (auto& p : params) params_.push_back(std::move(p));
-    }
-    //! "WHERE a AND b" (or "" without conditions), numbering placeholders from first_param.
-    [[nodiscard]] std::string Sql(int first_param = 1) const;
-    [[nodiscard]] const storage::Params& params() const { return params_; }
-    [[nodiscard]] bool empty() const { return conditions_.empty(); }
-    [[nodiscard]] std::size_t size() const { return conditions_.size(); }
-
-  private:
-    std::vector<std::string> conditions_;
-    storage::Params params_;
-};
+using storage::NumberPlaceholders;
+using storage::Where;
 
 //! SQLite's stand-in for PostGIS's ST_Within on two GeoJSON texts (registered as "thorbecke_within").
 bool WithinGeoJson(std::string_view geometry, std::string_view container);
-
-//! Replaces each `?` by $first, $first+1, ...
-std::string NumberPlaceholders(std::string_view sql, int first);
 
 struct ZaakPage {
     std::vector<ZaakRow> rows;

@@ -51,6 +51,9 @@ struct Response {
     std::string content_type = "application/json";
     std::string body;
     std::vector<std::pair<std::string, std::string>> headers;
+    //! When set, the body is this file's content, streamed from disk (large downloads are never held in
+    //! memory); `body` is ignored.
+    std::string file_path;
 
     static Response Json(int status, std::string body);
     static Response NoContent();

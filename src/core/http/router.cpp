@@ -26,13 +26,14 @@ bool IsParam(const std::string& seg) {
 
 }  // namespace
 
-void Router::Add(Method method, std::string pattern, Access access, Handler handler) {
+void Router::Add(Method method, std::string pattern, Access access, Handler handler, RouteOptions options) {
     auto route = std::make_unique<Route>();
     route->method = method;
     route->segments = Split(pattern);
     route->pattern = std::move(pattern);
     route->access = std::move(access);
     route->handler = std::move(handler);
+    route->options = options;
     routes_.push_back(std::move(route));
 }
 

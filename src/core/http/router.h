@@ -32,18 +32,25 @@ struct Access {
     }
 };
 
+//! What a route accepts beyond the server's defaults.
+struct RouteOptions {
+    std::size_t body_limit = 0;  // larger than the server's limit (document uploads); 0: the server's
+    bool form_data = false;      // multipart/form-data bodies are accepted besides JSON
+};
+
 struct Route {
     Method method;
     std::string pattern;
     Access access;
     Handler handler;
+    RouteOptions options;
     //! Metric label: the pattern, so that per-UUID paths do not explode metric cardinality.
     std::vector<std::string> segments;
 };
 
 class Router {
   public:
-    void Add(Method method, std::string pattern, Access access, Handler handler);
+    void Add(Method method, std::string pattern, Access access, Handler handler, RouteOptions options = {});
 
     struct Match {
         const Route* route = nullptr;

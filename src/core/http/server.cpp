@@ -1,8 +1,13 @@
 #include "core/http/server.h"
 
+#include <fcntl.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
+#include <cerrno>
 #include <chrono>
+#include <cstring>
 #include <list>
 #include <thread>
 
@@ -15,6 +20,7 @@
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
+#include <boost/asio/write.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <boost/url/parse.hpp>
@@ -153,7 +159,8 @@ struct Server::Impl {
         if ((req.method == Method::kPost || req.method == Method::kPut || req.method == Method::kPatch) &&
             !req.body.empty()) {
             auto ct = req.Header("content-type");
-            if (!ct.starts_with("application/json") && !ct.starts_with("application/merge-patch+json")) {
+            bool form = route->options.form_data && ct.starts_with("multipart/form-data");
+            if (!form && !ct.starts_with("application/json") && !ct.starts_with("application/merge-patch+json")) {
                 Error e{
                     415,
                     "unsupported_media_type",
@@ -173,13 +180,27 @@ struct Server::Impl {
         co_return std::pair{ProblemResponse(Error::Internal("Er is een onverwachte fout opgetreden."), req), route};
     }
 
-    Error TooLarge() const {
+    static Error TooLarge(std::uint64_t limit) {
         return Error{
             413,
             "request_too_large",
             "Request entity too large.",
-            fmt::format("Het verzoek is groter dan {} bytes.", options.body_limit),
+            fmt::format("Het verzoek is groter dan {} bytes.", limit),
             {}};
+    }
+
+    //! The body limit for a request: larger than the server's for routes that take documents.
+    std::uint64_t BodyLimit(const bhttp::request_parser<bhttp::string_body>& parser) const {
+        // Most requests announce a small body (or none): no second route lookup for them.
+        auto length = parser.content_length();
+        if (length && *length <= options.body_limit) return options.body_limit;
+        const auto& head = parser.get();
+        auto parsed = boost::urls::parse_origin_form(head.target());
+        if (!parsed) return options.body_limit;
+        Request probe;
+        auto match = router.Find(ToMethod(head.method()), parsed->path(), probe);
+        if (match.route && match.route->options.body_limit > options.body_limit) return match.route->options.body_limit;
+        return options.body_limit;
     }
 
     asio::awaitable<void> WriteSimple(beast::tcp_stream& stream, const Error& error, unsigned version) {
@@ -195,6 +216,84 @@ struct Server::Impl {
         co_await bhttp::async_write(stream, res, kTuple);
     }
 
+    void Record(const Request& req, const Route* route, int status_code, std::chrono::steady_clock::time_point start) {
+        double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+        std::string_view route_label = route ? std::string_view(route->pattern) : std::string_view("unmatched");
+        metrics.Record(MethodName(req.method), route_label, status_code, seconds);
+        if (log::AccessLogEnabled()) {
+            // No query string (it may carry personal data such as a BSN filter) and no user_id.
+            std::string status = std::to_string(status_code);
+            std::string ms = fmt::format("{:.3f}", seconds * 1000);
+            log::Info(
+                "request",
+                {{"method", MethodName(req.method)},
+                 {"route", route_label},
+                 {"status", status},
+                 {"ms", ms},
+                 {"client_id", req.principal ? std::string_view(req.principal->client_id) : std::string_view()},
+                 {"request_id", req.request_id}}
+            );
+        }
+    }
+
+    //! A response whose body is a file, sent in large pieces (a few hundred system calls for 100 MiB, not
+    //! tens of thousands) with the connection's timeout on every write.
+    asio::awaitable<bool> WriteFile(
+        beast::tcp_stream& stream, const Request& req, Response& resp, unsigned version, bool keep_alive
+    ) {
+        int fd = ::open(resp.file_path.c_str(), O_RDONLY | O_CLOEXEC);
+        struct stat st {};
+        if (fd < 0 || ::fstat(fd, &st) != 0) {
+            if (fd >= 0) ::close(fd);
+            log::Error("cannot open a file to send", {{"error", std::strerror(errno)}});
+            Error e = Error::Internal("De inhoud kon niet worden gelezen.");
+            Response problem = ProblemResponse(e, req);
+            bhttp::response<bhttp::string_body> res{static_cast<bhttp::status>(problem.status), version};
+            res.set(bhttp::field::content_type, problem.content_type);
+            res.keep_alive(keep_alive);
+            res.body() = std::move(problem.body);
+            res.prepare_payload();
+            stream.expires_after(30s);
+            auto [wec, wn] = co_await bhttp::async_write(stream, res, kTuple);
+            resp.status = problem.status;
+            co_return !wec;
+        }
+        struct Closer {
+            int fd;
+            ~Closer() { ::close(fd); }
+        } closer{fd};
+        auto size = static_cast<std::uint64_t>(st.st_size);
+        bhttp::response<bhttp::empty_body> res{static_cast<bhttp::status>(resp.status), version};
+        res.set(bhttp::field::server, "Thorbecke");
+        if (!resp.content_type.empty()) res.set(bhttp::field::content_type, resp.content_type);
+        for (const auto& [prefix, api_version] : api_versions) {
+            if (req.path.starts_with(prefix)) res.set("API-version", api_version);
+        }
+        for (const auto& [k, v] : resp.headers) res.set(k, v);
+        res.keep_alive(keep_alive);
+        res.content_length(size);
+        bhttp::response_serializer<bhttp::empty_body> sr{res};
+        stream.expires_after(30s);
+        auto [hec, hn] = co_await bhttp::async_write_header(stream, sr, kTuple);
+        if (hec) co_return false;
+        if (req.method == Method::kHead) co_return true;
+        constexpr std::size_t kPiece = 256 * 1024;
+        std::unique_ptr<char[]> piece(new char[kPiece]);
+        std::uint64_t sent = 0;
+        while (sent < size) {
+            ssize_t n =
+                ::pread(fd, piece.get(), std::min<std::uint64_t>(kPiece, size - sent), static_cast<off_t>(sent));
+            if (n < 0 && errno == EINTR) continue;
+            if (n <= 0) co_return false;  // the file shrank or cannot be read: the client sees a short body
+            stream.expires_after(30s);
+            auto [wec, wn] =
+                co_await asio::async_write(stream, asio::buffer(piece.get(), static_cast<std::size_t>(n)), kTuple);
+            if (wec) co_return false;
+            sent += static_cast<std::uint64_t>(n);
+        }
+        co_return true;
+    }
+
     asio::awaitable<void> Session(ThreadCtx& tc, tcp::socket socket) {
         beast::tcp_stream stream(std::move(socket));
         auto conn_it = tc.conns.insert(tc.conns.end(), Conn{&stream, true});
@@ -202,7 +301,9 @@ struct Server::Impl {
         for (;;) {
             if (stopping) break;
             bhttp::request_parser<bhttp::string_body> parser;
-            parser.body_limit(options.body_limit);
+            // The header is read without a body limit (Beast would refuse an announced Content-Length above it
+            // before the route's own limit is known); BodyLimit sets the real one before the body is read.
+            parser.body_limit(boost::none);
             parser.header_limit(static_cast<std::uint32_t>(options.header_limit));
             conn_it->idle = true;
             stream.expires_after(std::chrono::seconds(options.idle_timeout_seconds));
@@ -220,7 +321,7 @@ struct Server::Impl {
                         "De headers van het verzoek zijn te groot.",
                         {}};
                 } else if (ec == bhttp::error::body_limit) {
-                    reply = TooLarge();
+                    reply = TooLarge(options.body_limit);
                 } else if (ec != bhttp::error::end_of_stream && ec != beast::error::timeout && ec != asio::error::operation_aborted && ec != asio::error::connection_reset && ec != asio::error::eof && ec != asio::error::bad_descriptor) {
                     reply = Error::BadRequest("bad_request", "Het HTTP-verzoek is ongeldig.");
                 }
@@ -229,15 +330,29 @@ struct Server::Impl {
             }
             auto start = std::chrono::steady_clock::now();
             auto& head = parser.get();
+            std::uint64_t limit = BodyLimit(parser);
+            // Beast checks an announced length only when the header completes: compare it here.
+            if (auto announced = parser.content_length(); announced && *announced > limit) {
+                Error reply = TooLarge(limit);
+                co_await WriteSimple(stream, reply, head.version());
+                break;
+            }
+            // Only a body within the limit is asked for.
             if (beast::iequals(head[bhttp::field::expect], "100-continue")) {
                 bhttp::response<bhttp::empty_body> cont{bhttp::status::continue_, head.version()};
                 co_await bhttp::async_write(stream, cont, kTuple);
             }
-            stream.expires_after(60s);
+            parser.body_limit(limit);
+            // Large bodies (documents) get time in proportion: at least 1 MiB/s.
+            stream.expires_after(std::max<std::chrono::seconds>(60s, std::chrono::seconds(limit >> 20)));
+            // A large body is read in large pieces; the buffer shrinks back afterwards.
+            bool large_body = parser.content_length().value_or(0) > 64 * 1024 || parser.chunked();
+            if (large_body) buffer.reserve(256 * 1024);
             auto [ec2, n2] = co_await bhttp::async_read(stream, buffer, parser, kTuple);
+            if (large_body) buffer.shrink_to_fit();
             if (ec2) {
                 if (ec2 == bhttp::error::body_limit) {
-                    Error reply = TooLarge();
+                    Error reply = TooLarge(limit);
                     co_await WriteSimple(stream, reply, head.version());
                 }
                 break;
@@ -273,6 +388,13 @@ struct Server::Impl {
             }
 
             bool keep_alive = raw.keep_alive() && !stopping;
+            if (!resp.file_path.empty()) {
+                auto sent = co_await WriteFile(stream, req, resp, raw.version(), keep_alive);
+                if (!sent) break;
+                Record(req, route, resp.status, start);
+                if (!keep_alive) break;
+                continue;
+            }
             bhttp::response<bhttp::string_body> res{static_cast<bhttp::status>(resp.status), raw.version()};
             res.set(bhttp::field::server, "Thorbecke");
             if (!resp.content_type.empty()) res.set(bhttp::field::content_type, resp.content_type);
@@ -297,23 +419,7 @@ struct Server::Impl {
                 auto [wec, wn] = co_await bhttp::async_write(stream, res, kTuple);
                 if (wec) break;
             }
-            double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-            std::string_view route_label = route ? std::string_view(route->pattern) : std::string_view("unmatched");
-            metrics.Record(MethodName(req.method), route_label, resp.status, seconds);
-            if (log::AccessLogEnabled()) {
-                // No query string (it may carry personal data such as a BSN filter) and no user_id.
-                std::string status = std::to_string(resp.status);
-                std::string ms = fmt::format("{:.3f}", seconds * 1000);
-                log::Info(
-                    "request",
-                    {{"method", MethodName(req.method)},
-                     {"route", route_label},
-                     {"status", status},
-                     {"ms", ms},
-                     {"client_id", req.principal ? std::string_view(req.principal->client_id) : std::string_view()},
-                     {"request_id", req.request_id}}
-                );
-            }
+            Record(req, route, resp.status, start);
             if (!keep_alive) break;
         }
         beast::error_code ignored;
