@@ -10,6 +10,7 @@
 #include "catalogi/rules.h"
 #include "core/http/paging.h"
 #include "core/json/json.h"
+#include "core/json/stored_url.h"
 #include "core/time.h"
 #include "core/uuid.h"
 
@@ -23,14 +24,7 @@ namespace {
 std::optional<std::string> MatchUrl(std::string_view url, std::string_view base, const Kind& kind) {
     std::string prefix = fmt::format("{}{}/{}/", base, kApiRoot, kind.collection);
     if (!url.starts_with(prefix)) return std::nullopt;
-    auto rest = url.substr(prefix.size());
-    if (rest.ends_with('/')) rest.remove_suffix(1);
-    if (!IsUuid(rest)) return std::nullopt;
-    std::string out(rest);
-    std::transform(out.begin(), out.end(), out.begin(), [](unsigned char c) {
-        return static_cast<char>(std::tolower(c));
-    });
-    return out;
+    return json::UuidAfter(url, prefix);
 }
 
 std::string FullUrl(std::string_view base, const Kind& kind, std::string_view uuid) {

@@ -14,6 +14,7 @@
 // for a transaction still running (Hold/Release). Nodes that share one file store can still race there.
 #include <algorithm>
 #include <array>
+#include <cctype>
 
 #include <fmt/format.h>
 #include <boost/json.hpp>
@@ -114,6 +115,26 @@ std::string Quoted(std::string_view filename) {
         out += c;
     }
     return out;
+}
+
+//! The Content-Type of a download: the document's formaat when it is a well-formed media type (it comes from
+//! a client and goes into a header: nothing else may pass), unless the client asks for the OAS's
+//! application/octet-stream and does not accept the formaat.
+std::string DownloadType(std::string_view formaat, std::string_view accept) {
+    constexpr std::string_view kOctets = "application/octet-stream";
+    auto token = [](char c) {
+        return std::isalnum(static_cast<unsigned char>(c)) ||
+               std::string_view("!#$&^_.+-").find(c) != std::string_view::npos;
+    };
+    std::size_t slash = formaat.find('/');
+    bool valid = slash != std::string_view::npos && slash > 0 && slash + 1 < formaat.size() && formaat.size() <= 255;
+    for (std::size_t i = 0; valid && i < formaat.size(); ++i) valid = i == slash || token(formaat[i]);
+    if (!valid) return std::string(kOctets);
+    bool takes_any = accept.empty() || accept.find("*/*") != std::string_view::npos ||
+                     accept.find(formaat) != std::string_view::npos ||
+                     accept.find(std::string(formaat.substr(0, slash)) + "/*") != std::string_view::npos;
+    if (!takes_any && accept.find(kOctets) != std::string_view::npos) return std::string(kOctets);
+    return std::string(formaat);
 }
 
 }  // namespace
@@ -227,7 +248,7 @@ asio::awaitable<Result<http::Response>> Service::Download(const Operation& op, h
     std::string filename = doc && doc->is_object() ? json::TextOf(doc->as_object(), "bestandsnaam") : std::string();
     http::Response resp;
     resp.status = 200;
-    resp.content_type = formaat.empty() ? "application/octet-stream" : formaat;
+    resp.content_type = DownloadType(formaat, req.Header("accept"));
     resp.file_path = *path;
     resp.SetHeader(
         "Content-Disposition",

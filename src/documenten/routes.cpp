@@ -71,6 +71,11 @@ void RegisterRoutes(http::Router& router, Service& service, const json::SchemaSe
             };
             if (path == "/enkelvoudiginformatieobjecten/_zoek") {
                 add(Resource::kDocument, Action::kList, &Service::Search);
+            } else if (path == "/document_registreren") {
+                // "(documenten.aanmaken & (zaken.…))": the route needs the first; the zaakinformatieobject step
+                // checks the Zaken API's scopes itself.
+                access = http::Access::Scope(std::string(kComponent), "documenten.aanmaken");
+                add(Resource::kDocument, Action::kCreate, &Service::Register, content_body);
             } else if (path == "/documentnummer_reserveren") {
                 add(Resource::kDocument, Action::kCreate, &Service::Reserve);
             } else if (path == "/enkelvoudiginformatieobjecten/{uuid}/download") {
@@ -97,7 +102,7 @@ void RegisterRoutes(http::Router& router, Service& service, const json::SchemaSe
             } else {
                 bool item_path = path.ends_with("/{uuid}");
                 auto resource = CollectionOf(item_path ? std::string_view(path).substr(0, path.size() - 7) : path);
-                if (!resource) continue;  // document_registreren and /import/*: not served
+                if (!resource) continue;  // /import/*: not served
                 Action action = Action::kList;
                 switch (*method) {
                     case Method::kGet:

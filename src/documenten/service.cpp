@@ -16,6 +16,7 @@
 #include "core/time.h"
 #include "core/uuid.h"
 #include "documenten/internal.h"
+#include "zaken/links.h"
 #include "zaken/rules.h"
 
 namespace thorbecke::documenten {
@@ -607,7 +608,9 @@ asio::awaitable<Result<DocumentRow>> Service::Writable(
     co_return std::move(**row);
 }
 
-asio::awaitable<Result<http::Response>> Service::WriteDocument(const Operation& op, http::Request& req) {
+asio::awaitable<Result<http::Response>> Service::WriteDocument(
+    const Operation& op, http::Request& req, const AfterWrite* after
+) {
     auto parsed = json::Parse(req.body);
     if (!parsed) co_return Fail(parsed.error());
     if (!parsed->is_object()) co_return Fail(Rule("nonFieldErrors", "invalid", "Verwachtte een JSON-object."));
@@ -680,7 +683,10 @@ asio::awaitable<Result<http::Response>> Service::WriteDocument(const Operation& 
         ctx.type = std::move(*fetched);
     }
     auto st = co_await store_.db().Transaction([&](storage::Session& s) -> asio::awaitable<Status> {
-        co_return co_await WriteDocumentIn(s, ctx, content);
+        auto written = co_await WriteDocumentIn(s, ctx, content);
+        if (!written || !after) co_return written;
+        std::string url = DocumentUrl(req.base_url, ctx.uuid);
+        co_return co_await (*after)(s, url);
     });
     if (content.blob) Release(content.blob->key);
     if (!st) {
@@ -1081,6 +1087,54 @@ asio::awaitable<Result<http::Response>> Service::Reserve(const Operation& op, ht
     for (std::size_t i = 0; i < numbers.size(); ++i) body += (i ? "," : "") + one(numbers[i]);
     body += "]";
     co_return JsonResponse(201, std::move(body));
+}
+
+}  // namespace thorbecke::documenten
+
+namespace thorbecke::documenten {
+
+asio::awaitable<Result<http::Response>> Service::Register(const Operation& /*op*/, http::Request& req) {
+    auto parsed = json::Parse(req.body);
+    if (!parsed) co_return Fail(parsed.error());
+    if (!parsed->is_object()) co_return Fail(Rule("nonFieldErrors", "invalid", "Verwachtte een JSON-object."));
+    auto errors = schemas_.Validate("DocumentRegistrerenRequest", *parsed, false);
+    if (!errors.empty()) co_return Fail(Error::Validation(std::move(errors)));
+    if (!zaken_) co_return Fail(Error::Unavailable("De Zaken API van dit platform is niet beschikbaar."));
+    boost::json::value link = parsed->as_object().at("zaakinformatieobject");
+    json::MarkBase(link, req.base_url);
+    // The document step is a create with the document's own scope; the zaakinformatieobject step checks the
+    // Zaken API's scopes of its own endpoint.
+    Operation create{Resource::kDocument, Action::kCreate, {"documenten.aanmaken"}};
+    req.body = json::Serialize(parsed->as_object().at("enkelvoudiginformatieobject"));
+    std::string zio;
+    AfterWrite after = [&](storage::Session& s, const std::string& document) -> asio::awaitable<Status> {
+        bj::object body = link.as_object();
+        body["informatieobject"] = json::MarkBase(document, req.base_url);
+        auto r = co_await zaken_->AddInformatieobject(s, req, std::move(body));
+        if (!r) {
+            Error e = r.error();
+            for (auto& p : e.invalid_params) p.name = "zaakinformatieobject." + p.name;
+            co_return Fail(std::move(e));
+        }
+        zio = std::move(*r);
+        co_return Status{};
+    };
+    auto written = co_await WriteDocument(create, req, &after);
+    if (!written) {
+        Error e = written.error();
+        for (auto& p : e.invalid_params) {
+            if (!p.name.starts_with("zaakinformatieobject.")) p.name = "enkelvoudiginformatieobject." + p.name;
+        }
+        co_return Fail(std::move(e));
+    }
+    std::string body = "{\"enkelvoudiginformatieobject\":" + written->body + ",\"zaakinformatieobject\":";
+    body += json::ExpandBase(zio, req.base_url);
+    body += "}";
+    http::Response resp = JsonResponse(201, std::move(body));
+    for (const auto& [k, v] : written->headers) {
+        if (k == "Location") resp.SetHeader(k, v);
+    }
+    co_return resp;
 }
 
 }  // namespace thorbecke::documenten

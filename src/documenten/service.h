@@ -4,6 +4,7 @@
 // change and its audit trail entry in one transaction. Every update of a document is a new version; content
 // goes to a blob store (content.cpp), never through the database.
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -70,6 +71,8 @@ class Service final : public Links {
     asio::awaitable<Result<http::Response>> Search(const Operation& op, http::Request& req);
     asio::awaitable<Result<http::Response>> Audit(const Operation& op, http::Request& req, bool one);
     asio::awaitable<Result<http::Response>> Reserve(const Operation& op, http::Request& req);
+    //! POST /document_registreren: a document and its zaakinformatieobject in one transaction.
+    asio::awaitable<Result<http::Response>> Register(const Operation& op, http::Request& req);
     asio::awaitable<Result<http::Response>> Lock(const Operation& op, http::Request& req);
     asio::awaitable<Result<http::Response>> Unlock(const Operation& op, http::Request& req);
     // content.cpp
@@ -100,7 +103,11 @@ class Service final : public Links {
         std::string rendered, std::string base, std::map<std::string, std::string>& types
     );
     asio::awaitable<Result<http::Response>> ReadDocument(const Operation& op, http::Request& req);
-    asio::awaitable<Result<http::Response>> WriteDocument(const Operation& op, http::Request& req);
+    //! More writes in the document's transaction, given the new document's URL (document_registreren).
+    using AfterWrite = std::function<asio::awaitable<Status>(storage::Session&, const std::string&)>;
+    asio::awaitable<Result<http::Response>> WriteDocument(
+        const Operation& op, http::Request& req, const AfterWrite* after = nullptr
+    );
     asio::awaitable<Result<http::Response>> DeleteDocument(const Operation& op, http::Request& req);
     asio::awaitable<Status> WriteDocumentIn(storage::Session& s, Ctx& ctx, Content& content);
     asio::awaitable<Result<std::string>> GenerateIdentificatie(

@@ -45,6 +45,24 @@ asio::awaitable<Result<std::optional<ZaakFacts>>> Service::Facts(
     co_return std::optional<ZaakFacts>(std::move(facts));
 }
 
+//! The audit trail entry of a zaakbesluit the Besluiten API added or removed.
+asio::awaitable<Status> Service::AuditZaakbesluit(
+    storage::Session& s, const std::string& zaak, const std::string& uuid, bool created, std::string_view doc
+) {
+    const Kind& kind = GetKind(KindId::kZaakbesluit);
+    audit::Change change;
+    change.bron = kComponent;
+    change.actie = created ? "create" : "destroy";
+    change.resultaat = created ? 201 : 204;
+    change.hoofd_object = std::string(1, json::kBaseMarkerChar) + std::string(kZakenPath) + zaak;
+    change.resource = kind.name;
+    change.resource_url = std::string(1, json::kBaseMarkerChar) + ObjectPath(kind, zaak, uuid);
+    change.resource_weergave = fmt::format("{} {}", kind.name, uuid);
+    (created ? change.nieuw : change.oud) = doc;
+    audit::Entry entry = audit::Build(change);
+    co_return co_await store_.InsertAudit(s, entry.uuid, zaak, entry.json);
+}
+
 asio::awaitable<Status> Service::AddBesluit(
     storage::Session& s, std::string zaak, std::string besluit, std::string base
 ) {
@@ -73,17 +91,7 @@ asio::awaitable<Status> Service::AddBesluit(
     std::vector<std::pair<std::string, std::string>> no_keys;
     auto saved = co_await store_.SaveObject(s, row, no_keys, true);
     if (!saved) co_return saved;
-    audit::Change change;
-    change.bron = kComponent;
-    change.actie = "create";
-    change.resultaat = 201;
-    change.hoofd_object = std::string(1, json::kBaseMarkerChar) + std::string(kZakenPath) + *uuid;
-    change.resource = kind.name;
-    change.resource_url = url;
-    change.resource_weergave = fmt::format("{} {}", kind.name, row.uuid);
-    change.nieuw = row.doc;
-    audit::Entry entry = audit::Build(change);
-    auto trail = co_await store_.InsertAudit(s, entry.uuid, *uuid, entry.json);
+    auto trail = co_await AuditZaakbesluit(s, *uuid, row.uuid, true, row.doc);
     if (!trail) co_return trail;
     Changed();
     co_return Status{};
@@ -103,22 +111,29 @@ asio::awaitable<Status> Service::RemoveBesluit(
         if (o.ref != stored) continue;
         auto del = co_await store_.DeleteObject(s, o);
         if (!del) co_return del;
-        const Kind& kind = GetKind(KindId::kZaakbesluit);
-        audit::Change change;
-        change.bron = kComponent;
-        change.actie = "destroy";
-        change.resultaat = 204;
-        change.hoofd_object = std::string(1, json::kBaseMarkerChar) + std::string(kZakenPath) + *uuid;
-        change.resource = kind.name;
-        change.resource_url = std::string(1, json::kBaseMarkerChar) + ObjectPath(kind, *uuid, o.uuid);
-        change.resource_weergave = fmt::format("{} {}", kind.name, o.uuid);
-        change.oud = o.doc;
-        audit::Entry entry = audit::Build(change);
-        auto trail = co_await store_.InsertAudit(s, entry.uuid, *uuid, entry.json);
+        auto trail = co_await AuditZaakbesluit(s, *uuid, o.uuid, false, o.doc);
         if (!trail) co_return trail;
     }
     Changed();
     co_return Status{};
+}
+
+asio::awaitable<Result<std::string>> Service::AddInformatieobject(
+    storage::Session& s, http::Request& req, bj::object body
+) {
+    if (!IsLocal(Full(Str(body, "zaak"), req.base_url), req.base_url)) {
+        co_return Fail(Rule("zaak", "bad-url", "De zaak moet een zaak van dit platform zijn."));
+    }
+    const Kind& kind = GetKind(KindId::kZaakinformatieobject);
+    Operation op{&kind, Action::kCreate, ScopesFor(kind, Action::kCreate)};
+    Ctx ctx{op, req, req.base_url};
+    ctx.principal = req.principal ? &*req.principal : nullptr;
+    ctx.create = true;
+    ctx.body = std::move(body);
+    auto written = co_await WriteIn(s, ctx, std::string());
+    if (!written) co_return Fail(written.error());
+    Changed();
+    co_return co_await RenderWritten(s, ctx);
 }
 
 asio::awaitable<Status> Service::UnlinkDocuments(

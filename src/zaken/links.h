@@ -6,8 +6,10 @@
 #include <string_view>
 
 #include <boost/asio/awaitable.hpp>
+#include <boost/json/object.hpp>
 
 #include "core/error.h"
+#include "core/http/message.h"
 #include "core/storage/database.h"
 
 namespace thorbecke::zaken {
@@ -36,6 +38,12 @@ class Links {
     //! Removes it; no error when there is none.
     virtual boost::asio::awaitable<Status> RemoveBesluit(
         storage::Session& s, std::string zaak, std::string besluit, std::string base
+    ) = 0;
+    //! Creates a zaakinformatieobject in the caller's transaction, with the rules and rights of
+    //! POST /zaakinformatieobjecten for the request's client (the Documenten API's document_registreren).
+    //! `body` is in stored URL form and names a zaak of this platform; returns the JSON (stored form).
+    virtual boost::asio::awaitable<Result<std::string>> AddInformatieobject(
+        storage::Session& s, http::Request& req, boost::json::object body
     ) = 0;
 };
 

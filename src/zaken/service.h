@@ -58,6 +58,9 @@ class Service final : public Links {
         override;
     asio::awaitable<Status> RemoveBesluit(storage::Session& s, std::string zaak, std::string besluit, std::string base)
         override;
+    asio::awaitable<Result<std::string>> AddInformatieobject(
+        storage::Session& s, http::Request& req, boost::json::object body
+    ) override;
 
     asio::awaitable<Result<http::Response>> Handle(const Operation& op, http::Request& req);
     //! POST /zaken/_zoek
@@ -149,6 +152,9 @@ class Service final : public Links {
     [[nodiscard]] bool LocalDocument(const std::string& url, const std::string& base) const {
         return documenten_ && documenten_->IsLocal(url, base);
     }
+    asio::awaitable<Status> AuditZaakbesluit(
+        storage::Session& s, const std::string& zaak, const std::string& uuid, bool created, std::string_view doc
+    );
     //! Removes the objectinformatieobjecten mirroring the zaakinformatieobjecten of these zaken.
     asio::awaitable<Status> UnlinkDocuments(storage::Session& s, std::vector<std::string> zaak_uuids, std::string base);
     void Changed() {

@@ -19,16 +19,12 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import pytest
 
 import conftest
-import contract
 import zgw
 from zgw import assert_problem, describe
 
 BRC = "/besluiten/api/v1"
 RSIN = "002220647"
 OTHER_RSIN = "245122461"
-
-# The Besluiten responses are checked against their OAS too.
-contract.API_SPECS.setdefault(BRC, "besluiten.yaml")
 
 
 class Brc(zgw.Api):

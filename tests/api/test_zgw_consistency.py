@@ -307,3 +307,103 @@ def test_a_write_refused_halfway_leaves_no_mirror(admin, types):
     links = admin.get(DRC + "/objectinformatieobjecten", params={"informatieobject": doc}).json()
     assert links == []
     assert admin.delete(doc).status_code == 204
+
+
+# ------------------------------------------------------------------------------------------------
+# document_registreren: a document and its zaakinformatieobject in one transaction
+# ------------------------------------------------------------------------------------------------
+def registreren_body(types, zaak, **eio_over):
+    eio = {
+        "bronorganisatie": zs.BRONORGANISATIE,
+        "creatiedatum": "2026-03-01",
+        "titel": "Bijlage",
+        "auteur": "Balie",
+        "taal": "nld",
+        "informatieobjecttype": types.iot,
+        "inhoud": base64.b64encode(b"bijlage").decode(),
+        "bestandsnaam": "bijlage.txt",
+        "formaat": "text/plain",
+    }
+    eio.update(eio_over)
+    return {"enkelvoudiginformatieobject": eio, "zaakinformatieobject": {"zaak": zaak, "titel": "Bijlage bij aanvraag"}}
+
+
+def test_document_registreren_writes_document_zio_and_oio(admin, zrc, types):
+    zaak = zrc.create("/zaken", zs.zaak_payload(types.zaaktype))["url"]
+    resp = admin.post(DRC + "/document_registreren", registreren_body(types, zaak))
+    assert resp.status_code == 201, describe(resp)
+    body = resp.json()
+    doc = body["enkelvoudiginformatieobject"]["url"]
+    assert resp.headers["Location"] == doc
+    assert body["zaakinformatieobject"]["zaak"] == zaak
+    assert body["zaakinformatieobject"]["informatieobject"] == doc
+    assert body["zaakinformatieobject"]["titel"] == "Bijlage bij aanvraag"
+    # the OAS's media type for a client that asks for it (the default answer is the document's formaat)
+    download = admin.get(doc + "/download", headers={"Accept": "application/octet-stream"})
+    assert download.headers["Content-Type"] == "application/octet-stream"
+    assert download.content == b"bijlage"
+    assert len(oios(admin, zaak, doc)) == 1
+    zios = zrc.get("/zaakinformatieobjecten", params={"zaak": zaak}).json()
+    assert [z["informatieobject"] for z in zios] == [doc]
+
+
+def test_document_registreren_refused_halfway_writes_nothing(admin, zrc, types):
+    """The zaaktype does not allow the informatieobjecttype: the document written first goes too."""
+    zaak = zrc.create("/zaken", zs.zaak_payload(types.zaaktype))["url"]
+    titel = zgw.uniq("Halfweg ")
+    resp = admin.post(DRC + "/document_registreren",
+                      registreren_body(types, zaak, informatieobjecttype=types.iot_other, titel=titel))
+    assert_problem(resp, 400, "zaakinformatieobject.nonFieldErrors", "missing-zaaktype-informatieobjecttype-relation")
+    found = admin.get(DRC + "/enkelvoudiginformatieobjecten", params={"titel": titel})
+    assert found.status_code == 200, describe(found)
+    assert found.json()["count"] == 0
+    assert zrc.get("/zaakinformatieobjecten", params={"zaak": zaak}).json() == []
+
+
+def test_document_registreren_checks_the_document_fields(admin, zrc, types):
+    zaak = zrc.create("/zaken", zs.zaak_payload(types.zaaktype))["url"]
+    resp = admin.post(DRC + "/document_registreren", registreren_body(types, zaak, inhoud="**geen base64**"))
+    assert_problem(resp, 400, "enkelvoudiginformatieobject.inhoud")
+
+
+def test_moving_a_besluit_to_another_zaak_moves_the_zaakbesluit(admin, zrc, types):
+    first = zrc.create("/zaken", zs.zaak_payload(types.zaaktype))
+    second = zrc.create("/zaken", zs.zaak_payload(types.zaaktype))
+    b = besluit(admin, types, zaak=first["url"])["url"]
+    resp = admin.patch(b, {"zaak": second["url"]})
+    assert resp.status_code == 200, describe(resp)
+    assert zrc.get(f"/zaken/{first['uuid']}/besluiten").json() == []
+    assert [z["besluit"] for z in zrc.get(f"/zaken/{second['uuid']}/besluiten").json()] == [b]
+    resp = admin.patch(b, {"zaak": ""})
+    assert resp.status_code == 200, describe(resp)
+    assert zrc.get(f"/zaken/{second['uuid']}/besluiten").json() == []
+
+
+def test_besluit_on_an_unknown_local_zaak_is_a_bad_url(admin, types):
+    missing = admin.url("/zaken/api/v1/zaken/" + "0" * 8 + "-0000-4000-8000-" + "0" * 12)
+    resp = admin.post(BRC + "/besluiten", {
+        "verantwoordelijkeOrganisatie": zs.BRONORGANISATIE, "besluittype": types.besluittype,
+        "datum": "2026-03-01", "ingangsdatum": "2026-03-02", "zaak": missing})
+    assert_problem(resp, 400, "zaak", "bad-url")
+
+
+def test_download_type_is_the_formaat_and_never_a_header_injection(admin, types):
+    import requests
+
+    def raw_download(url, accept="*/*"):
+        headers = {"Authorization": f"Bearer {admin.token()}", "Accept": accept}
+        return requests.get(url + "/download", headers=headers, timeout=30)
+
+    doc = document(admin, types.iot, formaat="application/pdf")["url"]
+    resp = raw_download(doc)
+    assert resp.status_code == 200
+    assert resp.headers["Content-Type"] == "application/pdf"
+    assert resp.headers["Content-Disposition"] == 'attachment; filename="brief.pdf"'
+    assert raw_download(doc, "application/octet-stream").headers["Content-Type"] == "application/octet-stream"
+    assert raw_download(doc, "application/pdf, application/octet-stream").headers["Content-Type"] == "application/pdf"
+    evil = document(admin, types.iot, formaat="text/html\r\nX-Injected: ja", bestandsnaam="a\"\r\nb.pdf")["url"]
+    resp = raw_download(evil)
+    assert resp.status_code == 200
+    assert "X-Injected" not in resp.headers
+    assert resp.headers["Content-Type"] == "application/octet-stream"
+    assert resp.headers["Content-Disposition"] == 'attachment; filename="ab.pdf"'

@@ -247,16 +247,9 @@ struct Server::Impl {
             if (fd >= 0) ::close(fd);
             log::Error("cannot open a file to send", {{"error", std::strerror(errno)}});
             Error e = Error::Internal("De inhoud kon niet worden gelezen.");
-            Response problem = ProblemResponse(e, req);
-            bhttp::response<bhttp::string_body> res{static_cast<bhttp::status>(problem.status), version};
-            res.set(bhttp::field::content_type, problem.content_type);
-            res.keep_alive(keep_alive);
-            res.body() = std::move(problem.body);
-            res.prepare_payload();
-            stream.expires_after(30s);
-            auto [wec, wn] = co_await bhttp::async_write(stream, res, kTuple);
-            resp.status = problem.status;
-            co_return !wec;
+            resp.status = e.status;
+            co_await WriteSimple(stream, e, version);
+            co_return false;  // WriteSimple closes the connection
         }
         struct Closer {
             int fd;
