@@ -180,11 +180,15 @@ int CmdServe(const std::vector<std::string>& args) {
     if (!client) return Die(client.error().detail);
     CatalogiTypes catalogi_types(service, client->get());
     zaken::Store zaken_store(**db);
+    // The Besluiten API checks that other organisations' zaken and documents exist over HTTP and remembers the
+    // answers for a minute (Catalogi types have their own, longer memory above). The Zaken and Documenten APIs
+    // ask every time: they read what changes (a document's status, whether a relation exists yet).
+    auto references = http::MakeCachingHttpClient(**client, std::chrono::minutes(1));
     zaken::Service zaken_service(zaken_store, *zaken_schemas, catalogi_types, client->get());
     auto besluiten_schemas = json::SchemaSet::Load(embedded::besluiten_openapi());
     if (!besluiten_schemas) return Die(besluiten_schemas.error().detail);
     besluiten::Store besluiten_store(**db);
-    besluiten::Service besluiten_service(besluiten_store, *besluiten_schemas, catalogi_types, client->get());
+    besluiten::Service besluiten_service(besluiten_store, *besluiten_schemas, catalogi_types, references.get());
     // Documenten: content in a blob store under the data directory (also with PostgreSQL).
     auto documenten_schemas = json::SchemaSet::Load(embedded::documenten_openapi());
     if (!documenten_schemas) return Die(documenten_schemas.error().detail);

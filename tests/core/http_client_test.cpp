@@ -219,6 +219,33 @@ TEST_F(HttpClientTest, InvalidUrls) {
     EXPECT_EQ(server_.requests, 0);
 }
 
+TEST_F(HttpClientTest, CachingClientRemembersOnlySuccessForItsTime) {
+    auto inner = Client();
+    auto cached = MakeCachingHttpClient(*inner, 200ms);
+    auto first = Get(*cached, server_.Url("/zaak/1"));
+    ASSERT_TRUE(first) << first.error().detail;
+    auto again = Get(*cached, server_.Url("/zaak/1"));
+    ASSERT_TRUE(again);
+    EXPECT_EQ(again->body, first->body);
+    EXPECT_EQ(server_.requests, 1);  // the second came from memory
+    // A 404 is asked again every time: the resource may appear.
+    EXPECT_EQ(Get(*cached, server_.Url("/missing"))->status, 404u);
+    EXPECT_EQ(Get(*cached, server_.Url("/missing"))->status, 404u);
+    EXPECT_EQ(server_.requests, 3);
+    std::this_thread::sleep_for(250ms);
+    ASSERT_TRUE(Get(*cached, server_.Url("/zaak/1")));
+    EXPECT_EQ(server_.requests, 4);  // expired
+}
+
+TEST_F(HttpClientTest, CachingClientStaysBounded) {
+    auto inner = Client();
+    auto cached = MakeCachingHttpClient(*inner, 10s, 2);
+    for (int i = 0; i < 3; ++i) ASSERT_TRUE(Get(*cached, server_.Url(fmt::format("/r/{}", i))));
+    EXPECT_EQ(server_.requests, 3);
+    ASSERT_TRUE(Get(*cached, server_.Url("/r/2")));  // kept after the clear
+    EXPECT_EQ(server_.requests, 3);
+}
+
 TEST(HttpClientMakeTest, MissingCaFileFails) {
     ClientOptions options;
     options.ca_file = "/nonexistent/thorbecke-ca.pem";

@@ -1,5 +1,8 @@
 #include "core/http/client.h"
 
+#include <map>
+#include <mutex>
+
 #include <charconv>
 #include <string_view>
 #include <system_error>
@@ -231,6 +234,45 @@ Result<std::unique_ptr<HttpClient>> MakeHttpClient(ClientOptions options) {
         return Fail(Error::Internal("De TLS-instellingen voor uitgaande verbindingen zijn niet te maken."));
     }
     return std::unique_ptr<HttpClient>(std::make_unique<BeastClient>(std::move(options), std::move(tls)));
+}
+
+namespace {
+
+class CachingClient final : public HttpClient {
+  public:
+    CachingClient(HttpClient& inner, std::chrono::milliseconds ttl, std::size_t max_entries)
+        : inner_(inner), ttl_(ttl), max_entries_(max_entries) {}
+
+    asio::awaitable<Result<ClientAnswer>> Get(std::string url) override {
+        auto now = std::chrono::steady_clock::now();
+        {
+            std::lock_guard lock(mutex_);
+            auto it = answers_.find(url);
+            if (it != answers_.end() && now - it->second.first < ttl_) co_return it->second.second;
+        }
+        auto answer = co_await inner_.Get(url);
+        if (answer && answer->status == 200) {
+            std::lock_guard lock(mutex_);
+            if (answers_.size() >= max_entries_) answers_.clear();  // simple bound; refills from use
+            answers_[std::move(url)] = {now, *answer};
+        }
+        co_return answer;
+    }
+
+  private:
+    HttpClient& inner_;
+    std::chrono::milliseconds ttl_;
+    std::size_t max_entries_;
+    std::mutex mutex_;
+    std::map<std::string, std::pair<std::chrono::steady_clock::time_point, ClientAnswer>> answers_;
+};
+
+}  // namespace
+
+std::unique_ptr<HttpClient> MakeCachingHttpClient(
+    HttpClient& inner, std::chrono::milliseconds ttl, std::size_t max_entries
+) {
+    return std::make_unique<CachingClient>(inner, ttl, max_entries);
 }
 
 }  // namespace thorbecke::http

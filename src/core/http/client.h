@@ -40,4 +40,11 @@ class HttpClient {
 //! Fails only when the TLS trust store (options.ca_file or the system's) cannot be loaded.
 Result<std::unique_ptr<HttpClient>> MakeHttpClient(ClientOptions options = {});
 
+//! A client that remembers 200 answers of `inner` for `ttl` (at most `max_entries` of them): references to
+//! another organisation's resources are checked without asking its server on every request. Other answers
+//! and errors are not remembered. Safe on several threads; `inner` must outlive it.
+std::unique_ptr<HttpClient> MakeCachingHttpClient(
+    HttpClient& inner, std::chrono::milliseconds ttl, std::size_t max_entries = 10'000
+);
+
 }  // namespace thorbecke::http
