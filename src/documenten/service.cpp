@@ -261,14 +261,28 @@ asio::awaitable<Result<http::Response>> Service::ReadDocument(const Operation& o
     const auth::Principal* principal = PrincipalOf(req);
     std::string body;
     auto st = co_await store_.db().Read([&](storage::Session& s) -> asio::awaitable<Status> {
-        auto row = co_await store_.GetDocument(s, uuid, false);
-        if (!row) co_return Fail(row.error());
-        if (!*row) co_return Fail(Error::NotFound());
-        if (!MayAccess(principal, op.scopes, **row)) co_return Fail(Error::Forbidden());
-        auto version = co_await store_.GetVersion(s, uuid, versie, registratie_op);
-        if (!version) co_return Fail(version.error());
-        if (!*version) co_return Fail(Error::NotFound());
-        auto rendered = co_await RenderDocument(s, **row, **version, req.base_url);
+        std::optional<DocumentRow> row;
+        std::optional<VersionRow> version;
+        if (versie == 0 && registratie_op.empty()) {
+            auto current = co_await store_.GetCurrent(s, uuid);  // the common case: one statement
+            if (!current) co_return Fail(current.error());
+            if (!*current) co_return Fail(Error::NotFound());
+            row = std::move((*current)->first);
+            version = std::move((*current)->second);
+        } else {
+            auto found = co_await store_.GetDocument(s, uuid, false);
+            if (!found) co_return Fail(found.error());
+            if (!*found) co_return Fail(Error::NotFound());
+            row = std::move(**found);
+        }
+        if (!MayAccess(principal, op.scopes, *row)) co_return Fail(Error::Forbidden());
+        if (!version) {
+            auto old = co_await store_.GetVersion(s, uuid, versie, registratie_op);
+            if (!old) co_return Fail(old.error());
+            if (!*old) co_return Fail(Error::NotFound());
+            version = std::move(**old);
+        }
+        auto rendered = co_await RenderDocument(s, *row, *version, req.base_url);
         if (!rendered) co_return Fail(rendered.error());
         body = std::move(*rendered);
         co_return Status{};

@@ -29,6 +29,17 @@ DocumentRow ToDocument(const storage::Rows& r, std::size_t i) {
     return d;
 }
 
+//! A version from the columns versie, begin_registratie, doc, blob_key, blob_size starting at `first`.
+VersionRow ToVersion(const storage::Rows& r, std::size_t i, std::size_t first) {
+    VersionRow v;
+    v.versie = r.Int(i, first);
+    v.begin_registratie = r.Text(i, first + 1);
+    v.doc = r.Text(i, first + 2);
+    if (!r.IsNull(i, first + 3)) v.blob_key = r.Text(i, first + 3);
+    v.blob_size = r.Int(i, first + 4);
+    return v;
+}
+
 storage::Param Indicatie(const std::optional<bool>& v) {
     if (!v) return nullptr;
     return std::int64_t{*v ? 1 : 0};
@@ -326,13 +337,22 @@ asio::awaitable<Result<std::optional<VersionRow>>> Store::GetVersion(
     }
     if (!r) co_return Fail(r.error());
     if (r->empty()) co_return std::optional<VersionRow>();
-    VersionRow v;
-    v.versie = r->Int(0, 0);
-    v.begin_registratie = r->Text(0, 1);
-    v.doc = r->Text(0, 2);
-    if (!r->IsNull(0, 3)) v.blob_key = r->Text(0, 3);
-    v.blob_size = r->Int(0, 4);
-    co_return v;
+    co_return ToVersion(*r, 0, 0);
+}
+
+asio::awaitable<Result<std::optional<std::pair<DocumentRow, VersionRow>>>> Store::GetCurrent(
+    storage::Session& s, std::string uuid
+) {
+    // The identity row's columns, then the version's: one statement (one round trip on PostgreSQL).
+    static const std::string kSql =
+        "SELECT d.uuid, d.versie, d.lock_id, d.bronorganisatie, d.identificatie, d.informatieobjecttype, "
+        "d.type_key, d.vertrouwelijkheid, d.indicatie, v.versie, v.begin_registratie, v.doc, v.blob_key, "
+        "v.blob_size FROM documenten_document d JOIN documenten_versie v ON v.document = d.uuid AND "
+        "v.versie = d.versie WHERE d.uuid = $1";
+    auto r = co_await s.Query(kSql, storage::MakeParams(uuid));
+    if (!r) co_return Fail(r.error());
+    if (r->empty()) co_return std::optional<std::pair<DocumentRow, VersionRow>>();
+    co_return std::make_optional(std::pair{ToDocument(*r, 0), ToVersion(*r, 0, 9)});
 }
 
 asio::awaitable<Status> Store::SetVersionContent(

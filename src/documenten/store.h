@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include <boost/asio/awaitable.hpp>
@@ -112,6 +113,10 @@ class Store {
         std::string doc,
         std::optional<std::string> key,
         std::int64_t size
+    );
+    //! A document with its current version, in one statement (the detail GET's only query).
+    asio::awaitable<Result<std::optional<std::pair<DocumentRow, VersionRow>>>> GetCurrent(
+        storage::Session& s, std::string uuid
     );
     //! Whether any version or part still refers to the blob.
     asio::awaitable<Result<bool>> BlobInUse(storage::Session& s, std::string key);
