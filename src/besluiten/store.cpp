@@ -4,6 +4,7 @@
 
 #include <fmt/format.h>
 
+#include "core/storage/audit_table.h"
 #include "core/storage/portable_schema.h"
 #include "core/storage/sequence.h"
 
@@ -59,6 +60,10 @@ CREATE INDEX besluiten_audit_besluit ON besluiten_audit (besluit, seq);
 CREATE TABLE besluiten_counter (name TEXT PRIMARY KEY, value INTEGER NOT NULL);
 )sql";
 
+}  // namespace
+
+namespace {
+const storage::AuditTable kAudit("besluiten_audit", "besluit");
 }  // namespace
 
 std::vector<storage::Migration> Store::Migrations() {
@@ -214,24 +219,13 @@ asio::awaitable<Result<std::vector<BioRow>>> Store::ListBios(storage::Session& s
 asio::awaitable<Status> Store::InsertAudit(
     storage::Session& s, std::string uuid, std::string besluit, std::string doc
 ) {
-    auto r = co_await s.Query(
-        "INSERT INTO besluiten_audit (uuid, besluit, doc) VALUES ($1, $2, $3)", storage::MakeParams(uuid, besluit, doc)
-    );
-    if (!r) co_return Fail(r.error());
-    co_return Status{};
+    co_return co_await kAudit.Insert(s, std::move(uuid), std::move(besluit), std::move(doc));
 }
 
 asio::awaitable<Result<std::vector<std::pair<std::string, std::string>>>> Store::AuditOf(
     storage::Session& s, std::string besluit, std::string uuid
 ) {
-    storage::Where w;
-    w.Add("besluit = ?", storage::MakeParams(besluit));
-    if (!uuid.empty()) w.Add("uuid = ?", storage::MakeParams(uuid));
-    auto r = co_await s.Query("SELECT uuid, doc FROM besluiten_audit" + w.Sql(1) + " ORDER BY seq", w.params());
-    if (!r) co_return Fail(r.error());
-    std::vector<std::pair<std::string, std::string>> out;
-    for (std::size_t i = 0; i < r->size(); ++i) out.emplace_back(r->Text(i, 0), r->Text(i, 1));
-    co_return out;
+    co_return co_await kAudit.Entries(s, std::move(besluit), std::move(uuid));
 }
 
 asio::awaitable<Result<std::int64_t>> Store::NextNumber(storage::Session& s, std::string name) {

@@ -4,6 +4,7 @@
 #include <boost/json.hpp>
 
 #include "core/json/json.h"
+#include "core/storage/audit_table.h"
 #include "core/storage/portable_schema.h"
 #include "core/storage/sequence.h"
 
@@ -143,6 +144,10 @@ CREATE TABLE documenten_reservering (
 );
 )sql";
 
+}  // namespace
+
+namespace {
+const storage::AuditTable kAudit("documenten_audit", "document");
 }  // namespace
 
 std::vector<storage::Migration> Store::Migrations() {
@@ -513,28 +518,16 @@ asio::awaitable<Result<std::optional<ChildRow>>> Store::FindLink(
 asio::awaitable<Status> Store::InsertAudit(
     storage::Session& s, std::string uuid, std::string document, std::string doc
 ) {
-    auto r = co_await s.Query(
-        "INSERT INTO documenten_audit (uuid, document, doc) VALUES ($1, $2, $3)",
-        storage::MakeParams(uuid, document, doc)
-    );
-    if (!r) co_return Fail(r.error());
-    co_return Status{};
+    co_return co_await kAudit.Insert(s, std::move(uuid), std::move(document), std::move(doc));
 }
 
 asio::awaitable<Result<std::vector<std::string>>> Store::AuditOf(
     storage::Session& s, std::string document, std::string uuid
 ) {
-    std::string sql = "SELECT doc FROM documenten_audit WHERE document = $1";
-    storage::Params params = storage::MakeParams(document);
-    if (!uuid.empty()) {
-        sql += " AND uuid = $2";
-        params.emplace_back(uuid);
-    }
-    sql += " ORDER BY seq";
-    auto r = co_await s.Query(sql, std::move(params));
-    if (!r) co_return Fail(r.error());
+    auto entries = co_await kAudit.Entries(s, std::move(document), std::move(uuid));
+    if (!entries) co_return Fail(entries.error());
     std::vector<std::string> out;
-    for (std::size_t i = 0; i < r->size(); ++i) out.push_back(r->Text(i, 0));
+    for (auto& [id, doc] : *entries) out.push_back(std::move(doc));
     co_return out;
 }
 

@@ -6,6 +6,7 @@
 #include <boost/json/parse.hpp>
 
 #include "core/geo/geometry.h"
+#include "core/storage/audit_table.h"
 #include "core/time.h"
 
 namespace thorbecke::zaken {
@@ -163,6 +164,10 @@ bool WithinGeoJson(std::string_view geometry, std::string_view container) {
     auto within = ga->Within(*gb);
     return within && *within;
 }
+
+namespace {
+const storage::AuditTable kAudit("zaken_audit", "zaak");
+}  // namespace
 
 std::vector<storage::Migration> Store::Migrations() {
     std::string sqlite =
@@ -670,17 +675,11 @@ asio::awaitable<Result<std::vector<ObjectRow>>> Store::ObjectsOf(
 }
 
 asio::awaitable<Status> Store::InsertAudit(storage::Session& s, std::string uuid, std::string zaak, std::string doc) {
-    auto r = co_await s.Query(
-        "INSERT INTO zaken_audit (uuid, zaak, doc) VALUES ($1, $2, $3)", storage::MakeParams(uuid, zaak, doc)
-    );
-    if (!r) co_return Fail(r.error());
-    co_return Status{};
+    co_return co_await kAudit.Insert(s, std::move(uuid), std::move(zaak), std::move(doc));
 }
 
 asio::awaitable<Status> Store::DeleteAudit(storage::Session& s, std::string zaak) {
-    auto r = co_await s.Query("DELETE FROM zaken_audit WHERE zaak = $1", storage::MakeParams(zaak));
-    if (!r) co_return Fail(r.error());
-    co_return Status{};
+    co_return co_await kAudit.Delete(s, std::move(zaak));
 }
 
 asio::awaitable<Result<std::vector<std::pair<std::string, std::string>>>> Store::KeyObjects(
@@ -703,18 +702,7 @@ asio::awaitable<Result<std::vector<std::pair<std::string, std::string>>>> Store:
 asio::awaitable<Result<std::vector<std::pair<std::string, std::string>>>> Store::AuditOf(
     storage::Session& s, std::string zaak, std::string uuid
 ) {
-    std::string sql = "SELECT uuid, doc FROM zaken_audit WHERE zaak = $1";
-    storage::Params params = storage::MakeParams(zaak);
-    if (!uuid.empty()) {
-        sql += " AND uuid = $2";
-        params.push_back(uuid);
-    }
-    sql += " ORDER BY seq";
-    auto r = co_await s.Query(sql, std::move(params));
-    if (!r) co_return Fail(r.error());
-    std::vector<std::pair<std::string, std::string>> out;
-    for (std::size_t i = 0; i < r->size(); ++i) out.emplace_back(r->Text(i, 0), r->Text(i, 1));
-    co_return out;
+    co_return co_await kAudit.Entries(s, std::move(zaak), std::move(uuid));
 }
 
 asio::awaitable<Result<std::int64_t>> Store::NextNumber(storage::Session& s, std::string name) {
