@@ -15,6 +15,7 @@
 #include "core/json/oas.h"
 #include "core/json/stored_url.h"
 #include "core/nl/identifiers.h"
+#include "core/storage/sequence.h"
 #include "core/time.h"
 #include "core/uuid.h"
 
@@ -96,16 +97,12 @@ asio::awaitable<Result<bj::object>> Service::FetchType(
 asio::awaitable<Result<std::string>> Service::GenerateIdentificatie(
     storage::Session& s, std::string organisatie, std::string year
 ) {
-    for (int attempt = 0; attempt < 1000; ++attempt) {
-        std::string counter = fmt::format("besluit:{}:{}", organisatie, year);
-        auto n = co_await store_.NextNumber(s, counter);
-        if (!n) co_return Fail(n.error());
-        std::string candidate = fmt::format("BESLUIT-{}-{:010d}", year, *n);
-        auto taken = co_await store_.IdentificatieTaken(s, organisatie, candidate);
-        if (!taken) co_return Fail(taken.error());
-        if (!*taken) co_return candidate;
-    }
-    co_return Fail(Error::Internal("no free besluit identificatie found"));
+    storage::IdentificatieTaken taken = [&](const std::string& candidate) -> asio::awaitable<Result<bool>> {
+        co_return co_await store_.IdentificatieTaken(s, organisatie, candidate);
+    };
+    std::string counter = fmt::format("besluit:{}:{}", organisatie, year);
+    std::string prefix = fmt::format("BESLUIT-{}-", year);
+    co_return co_await storage::NextIdentificatie(s, "besluiten_counter", std::move(counter), std::move(prefix), taken);
 }
 
 asio::awaitable<Status> Service::WriteAudit(

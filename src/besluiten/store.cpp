@@ -228,8 +228,4 @@ asio::awaitable<Result<std::vector<std::pair<std::string, std::string>>>> Store:
     co_return co_await kAudit.Entries(s, std::move(besluit), std::move(uuid));
 }
 
-asio::awaitable<Result<std::int64_t>> Store::NextNumber(storage::Session& s, std::string name) {
-    co_return co_await storage::NextInSequence(s, "besluiten_counter", std::move(name));
-}
-
 }  // namespace thorbecke::besluiten

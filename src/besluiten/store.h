@@ -76,9 +76,6 @@ class Store {
         storage::Session& s, std::string besluit, std::string uuid
     );
 
-    //! The next number of a named sequence (identificaties per organisatie and year).
-    asio::awaitable<Result<std::int64_t>> NextNumber(storage::Session& s, std::string name);
-
   private:
     storage::Database& db_;
 };

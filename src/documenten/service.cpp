@@ -13,6 +13,7 @@
 #include "core/http/paging.h"
 #include "core/json/json.h"
 #include "core/json/oas.h"
+#include "core/storage/sequence.h"
 #include "core/time.h"
 #include "core/uuid.h"
 #include "documenten/internal.h"
@@ -556,16 +557,15 @@ asio::awaitable<Result<bj::object>> Service::FetchType(std::string url, std::str
 asio::awaitable<Result<std::string>> Service::GenerateIdentificatie(
     storage::Session& s, std::string bronorganisatie, std::string creatiedatum
 ) {
-    std::string year = creatiedatum.size() >= 4 ? creatiedatum.substr(0, 4) : NowIso().substr(0, 10);
-    for (int attempt = 0; attempt < 1000; ++attempt) {
-        auto n = co_await store_.NextNumber(s, fmt::format("DOCUMENT-{}-{}", bronorganisatie, year));
-        if (!n) co_return Fail(n.error());
-        std::string candidate = fmt::format("DOCUMENT-{}-{:010}", year, *n);
-        auto taken = co_await store_.IdentificatieTaken(s, bronorganisatie, candidate, "", true);
-        if (!taken) co_return Fail(taken.error());
-        if (!*taken) co_return candidate;
-    }
-    co_return Fail(Error::Internal("no free identificatie"));
+    std::string year = creatiedatum.size() >= 4 ? creatiedatum.substr(0, 4) : NowIso().substr(0, 4);
+    storage::IdentificatieTaken taken = [&](const std::string& candidate) -> asio::awaitable<Result<bool>> {
+        co_return co_await store_.IdentificatieTaken(s, bronorganisatie, candidate, "", true);
+    };
+    std::string counter = fmt::format("DOCUMENT-{}-{}", bronorganisatie, year);
+    std::string prefix = fmt::format("DOCUMENT-{}-", year);
+    co_return co_await storage::NextIdentificatie(
+        s, "documenten_counter", std::move(counter), std::move(prefix), taken
+    );
 }
 
 asio::awaitable<Status> Service::WriteAudit(

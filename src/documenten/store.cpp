@@ -285,10 +285,6 @@ asio::awaitable<Result<bool>> Store::IdentificatieTaken(
     co_return !r->empty();
 }
 
-asio::awaitable<Result<std::int64_t>> Store::NextNumber(storage::Session& s, std::string name) {
-    co_return co_await storage::NextInSequence(s, "documenten_counter", std::move(name));
-}
-
 asio::awaitable<Status> Store::Reserve(storage::Session& s, std::string bronorganisatie, std::string identificatie) {
     auto r = co_await s.Query(
         "INSERT INTO documenten_reservering (bronorganisatie, identificatie) VALUES ($1, $2)",

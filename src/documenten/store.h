@@ -96,7 +96,6 @@ class Store {
         std::string except_uuid,
         bool include_reserved
     );
-    asio::awaitable<Result<std::int64_t>> NextNumber(storage::Session& s, std::string name);
     asio::awaitable<Status> Reserve(storage::Session& s, std::string bronorganisatie, std::string identificatie);
 
     // ---- versions ----

@@ -11,6 +11,7 @@
 #include "core/geo/geometry.h"
 #include "core/http/paging.h"
 #include "core/json/json.h"
+#include "core/storage/sequence.h"
 #include "core/time.h"
 #include "core/uuid.h"
 #include "zaken/internal.h"
@@ -26,19 +27,15 @@ asio::awaitable<Result<std::string>> Service::GenerateIdentificatie(
     storage::Session& s, std::string bronorganisatie, std::string registratiedatum
 ) {
     std::string year = DatePart(registratiedatum.empty() ? NowIso() : registratiedatum).substr(0, 4);
+    // Numbers given by hand and reserved ones are skipped.
+    storage::IdentificatieTaken taken = [&](const std::string& candidate) -> asio::awaitable<Result<bool>> {
+        auto used = co_await store_.IdentificatieTaken(s, bronorganisatie, candidate);
+        if (!used || *used) co_return used;
+        co_return co_await store_.IdentificatieReserved(s, bronorganisatie, candidate);
+    };
+    std::string counter = fmt::format("zaak:{}:{}", bronorganisatie, year);
     std::string prefix = fmt::format("ZAAK-{}-", year);
-    for (int attempt = 0; attempt < 1000; ++attempt) {
-        std::string sequence = fmt::format("zaak:{}:{}", bronorganisatie, year);
-        auto n = co_await store_.NextNumber(s, sequence);
-        if (!n) co_return Fail(n.error());
-        std::string candidate = NextIdentificatie(prefix, *n);
-        auto taken = co_await store_.IdentificatieTaken(s, bronorganisatie, candidate);
-        if (!taken) co_return Fail(taken.error());
-        auto reserved = co_await store_.IdentificatieReserved(s, bronorganisatie, candidate);
-        if (!reserved) co_return Fail(reserved.error());
-        if (!*taken && !*reserved) co_return candidate;
-    }
-    co_return Fail(Error::Internal("no free zaak identificatie found"));
+    co_return co_await storage::NextIdentificatie(s, "zaken_counter", std::move(counter), std::move(prefix), taken);
 }
 
 std::vector<std::string> Service::ScopesFor(const Kind& kind, Action action) const {
