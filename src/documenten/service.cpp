@@ -13,12 +13,12 @@
 #include "core/http/paging.h"
 #include "core/json/json.h"
 #include "core/json/oas.h"
+#include "core/nl/vertrouwelijkheid.h"
 #include "core/storage/sequence.h"
 #include "core/time.h"
 #include "core/uuid.h"
 #include "documenten/internal.h"
 #include "zaken/links.h"
-#include "zaken/rules.h"
 
 namespace thorbecke::documenten {
 
@@ -39,7 +39,7 @@ std::string TypeKey(std::string_view url) {
 }
 
 int Rank(std::string_view aanduiding) {
-    return zaken::VertrouwelijkheidRank(aanduiding);
+    return nl::VertrouwelijkheidRank(aanduiding);
 }
 
 auth::LimitRules Limits() {

@@ -302,14 +302,6 @@ Result<ArchiveOutcome> DeriveArchiving(const bj::object& resultaattype, const Ar
     return out;
 }
 
-int VertrouwelijkheidRank(std::string_view aanduiding) {
-    const auto& kOrder = kVertrouwelijkheidaanduidingen;
-    for (std::size_t i = 0; i < kOrder.size(); ++i) {
-        if (kOrder[i] == aanduiding) return static_cast<int>(i) + 1;
-    }
-    return 0;
-}
-
 std::string NextIdentificatie(std::string_view prefix_year, std::int64_t n) {
     return fmt::format("{}{:010}", prefix_year, n);
 }

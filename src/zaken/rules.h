@@ -15,6 +15,7 @@
 #include <boost/json/object.hpp>
 
 #include "core/error.h"
+#include "core/nl/vertrouwelijkheid.h"
 #include "core/time.h"
 
 namespace thorbecke::zaken {
@@ -71,20 +72,9 @@ inline constexpr std::string_view kArchiefactiedatumError = "archiefactiedatum-e
 //! brondatumArchiefprocedure) is closed. Errors are 400 "nonFieldErrors"/"archiefactiedatum-error".
 Result<ArchiveOutcome> DeriveArchiving(const boost::json::object& resultaattype, const ArchiveFacts& facts);
 
-//! The vertrouwelijkheidaanduidingen from the most open to the most confidential.
-inline constexpr std::array<std::string_view, 8> kVertrouwelijkheidaanduidingen = {
-    "openbaar",
-    "beperkt_openbaar",
-    "intern",
-    "zaakvertrouwelijk",
-    "vertrouwelijk",
-    "confidentieel",
-    "geheim",
-    "zeer_geheim",
-};
-
-//! zrc-006: the order of the vertrouwelijkheidaanduidingen, openbaar = 1 … zeer_geheim = 8; 0 when unknown.
-int VertrouwelijkheidRank(std::string_view aanduiding);
+//! zrc-006: the vertrouwelijkheidaanduidingen and their order (openbaar = 1 … zeer_geheim = 8).
+using nl::kVertrouwelijkheidaanduidingen;
+using nl::VertrouwelijkheidRank;
 
 //! zrc-002: a generated identificatie, prefix followed by n as ten zero-padded digits
 //! ("ZAAK-2026-", 1 -> "ZAAK-2026-0000000001").
