@@ -33,36 +33,20 @@ std::string ZaaktypeKey(std::string_view url) {
 
 // ---- Authorisation ----------------------------------------------------------------------------------------
 
-//! The (zaaktype key, maximum rank) pairs the caller holds for any of `scopes`; nullopt: no limit at all.
-std::optional<std::vector<std::pair<std::string, int>>> Allowed(
-    const auth::Principal* p, const std::vector<std::string>& scopes
-) {
-    if (!p) return std::vector<std::pair<std::string, int>>{};
-    if (p->all_rights) return std::nullopt;
-    std::vector<std::pair<std::string, int>> out;
-    for (const auto& g : p->grants) {
-        if (g.component != kComponent) continue;
-        if (std::find(scopes.begin(), scopes.end(), g.scope) == scopes.end()) continue;
-        int rank = g.max_vertrouwelijkheid.empty() ? kMaxRank : VertrouwelijkheidRank(g.max_vertrouwelijkheid);
-        out.emplace_back(g.zaaktype.empty() ? std::string() : ZaaktypeKey(g.zaaktype), rank);
-    }
-    return out;
+std::optional<std::vector<auth::TypeLimit>> Allowed(const auth::Principal* p, const std::vector<std::string>& scopes) {
+    static const auth::LimitRules kRules{
+        [](std::string_view url) { return ZaaktypeKey(url); }, &VertrouwelijkheidRank, kMaxRank};
+    return auth::TypeLimits(p, kComponent, scopes, kRules);
 }
 
 bool MayAccess(const auth::Principal* p, const std::vector<std::string>& scopes, const std::string& key, int rank) {
-    auto allowed = Allowed(p, scopes);
-    if (!allowed) return true;
-    return std::any_of(allowed->begin(), allowed->end(), [&](const auto& a) {
-        return (a.first.empty() || a.first == key) && rank <= a.second;
-    });
+    return auth::WithinLimits(Allowed(p, scopes), key, rank);
 }
 
 bool MayAccess(const auth::Principal* p, const std::vector<std::string>& scopes, const ZaakRow& z) {
     return MayAccess(p, scopes, z.zaaktype_key, z.vertrouwelijkheid);
 }
 
-//! The SQL condition that keeps a list to what the caller may see (columns prefixed with `alias`); false
-//! when it may see nothing.
 bool AccessCondition(
     const auth::Principal* p,
     const std::vector<std::string>& scopes,
@@ -71,23 +55,8 @@ bool AccessCondition(
     std::string_view key_expr
 ) {
     std::string key_column = key_expr.empty() ? fmt::format("{}zaaktype_key", alias) : std::string(key_expr);
-    auto allowed = Allowed(p, scopes);
-    if (!allowed) return true;
-    if (allowed->empty()) return false;
-    std::string cond;
-    storage::Params params;
-    for (const auto& [key, rank] : *allowed) {
-        if (!cond.empty()) cond += " OR ";
-        if (key.empty()) {
-            cond += fmt::format("{}vertrouwelijkheid <= ?", alias);
-        } else {
-            cond += fmt::format("({} = ? AND {}vertrouwelijkheid <= ?)", key_column, alias);
-            params.push_back(key);
-        }
-        params.push_back(std::int64_t{rank});
-    }
-    w.Add(cond, std::move(params));
-    return true;
+    std::string rank_column = fmt::format("{}vertrouwelijkheid", alias);
+    return auth::LimitCondition(Allowed(p, scopes), key_column, rank_column, w);
 }
 
 // ---- JSON helpers -----------------------------------------------------------------------------------------

@@ -10,6 +10,7 @@
 
 #include <boost/json.hpp>
 
+#include "core/auth/limits.h"
 #include "core/auth/principal.h"
 #include "core/error.h"
 #include "core/http/message.h"
@@ -48,10 +49,9 @@ std::string Lower(std::string s);
 //! zaaktype (whatever host it was reached by), else the URL itself.
 std::string ZaaktypeKey(std::string_view url);
 // ---- Authorisation ----------------------------------------------------------------------------------------
-//! The (zaaktype key, maximum rank) pairs the caller holds for any of `scopes`; nullopt: no limit at all.
-std::optional<std::vector<std::pair<std::string, int>>> Allowed(
-    const auth::Principal* p, const std::vector<std::string>& scopes
-);
+//! The limits under which the caller holds any of `scopes` (zaaktype key, maximum rank); nullopt: no limit
+//! at all.
+std::optional<std::vector<auth::TypeLimit>> Allowed(const auth::Principal* p, const std::vector<std::string>& scopes);
 bool MayAccess(const auth::Principal* p, const std::vector<std::string>& scopes, const std::string& key, int rank);
 bool MayAccess(const auth::Principal* p, const std::vector<std::string>& scopes, const ZaakRow& z);
 //! The SQL condition that keeps a list to what the caller may see (columns prefixed with `alias`); false

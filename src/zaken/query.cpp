@@ -597,8 +597,8 @@ asio::awaitable<Result<http::Response>> Service::ListZaken(
     if (zaaktype_key) {
         if (auto allowed = Allowed(principal, op.scopes)) {
             int rank = 0;
-            for (const auto& [key, max] : *allowed) {
-                if (key.empty() || key == *zaaktype_key) rank = std::max(rank, max);
+            for (const auto& limit : *allowed) {
+                if (limit.type_key.empty() || limit.type_key == *zaaktype_key) rank = std::max(rank, limit.max_rank);
             }
             if (rank == 0) q.no_access = true;
             q.where.Add("z.vertrouwelijkheid <= ?", storage::MakeParams(std::int64_t{rank}));
