@@ -11,6 +11,7 @@
 #include "core/geo/geometry.h"
 #include "core/http/paging.h"
 #include "core/json/json.h"
+#include "core/json/oas.h"
 #include "core/storage/sequence.h"
 #include "core/time.h"
 #include "core/uuid.h"
@@ -67,7 +68,7 @@ std::vector<std::string> Service::ScopesFor(const Kind& kind, Action action) con
     const auto* paths = schemas_.document().as_object().if_contains("paths");
     const auto* item = paths ? paths->as_object().if_contains(path) : nullptr;
     const auto* op = item ? item->as_object().if_contains(method) : nullptr;
-    return op && op->is_object() ? SecurityScopes(op->as_object()) : std::vector<std::string>{};
+    return op && op->is_object() ? json::OasScopes(op->as_object()) : std::vector<std::string>{};
 }
 
 asio::awaitable<Result<http::Response>> Service::Reserve(const Operation& op, http::Request& req) {

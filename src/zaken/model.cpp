@@ -214,30 +214,6 @@ std::vector<std::string_view> RolKeyParams() {
     };
 }
 
-std::vector<std::string> SecurityScopes(const boost::json::object& operation) {
-    std::vector<std::string> out;
-    auto* security = operation.if_contains("security");
-    if (!security || !security->is_array()) return out;
-    for (const auto& req : security->as_array()) {
-        auto* claims = req.is_object() ? req.as_object().if_contains("JWT-Claims") : nullptr;
-        if (!claims || !claims->is_array()) continue;
-        for (const auto& c : claims->as_array()) {
-            std::string current;
-            for (char ch : std::string(c.as_string()) + "|") {
-                if (ch == '(' || ch == ')' || ch == ' ') continue;
-                if (ch == '|' || ch == '&') {
-                    if (!current.empty() && std::find(out.begin(), out.end(), current) == out.end())
-                        out.push_back(current);
-                    current.clear();
-                } else {
-                    current += ch;
-                }
-            }
-        }
-    }
-    return out;
-}
-
 const std::vector<Kind>& Kinds() {
     static const std::vector<Kind> kinds = MakeKinds();
     return kinds;

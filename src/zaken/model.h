@@ -6,8 +6,6 @@
 #include <string_view>
 #include <vector>
 
-#include <boost/json/object.hpp>
-
 namespace thorbecke::zaken {
 
 enum class KindId {
@@ -64,11 +62,6 @@ inline constexpr std::string_view kComponent = "zrc";
 
 //! Path of an object below the API root: "/zaken/api/v1/statussen/<uuid>", nested ones under their zaak.
 std::string ObjectPath(const Kind& kind, std::string_view zaak_uuid, std::string_view uuid);
-
-//! The scopes an OAS operation's `security` names: "(zaken.bijwerken | zaken.geforceerd-bijwerken)" gives
-//! both. Combined requirements ("a & (b | c)") of composite endpoints are checked step by step, each step
-//! with the scopes of its own resource; here they give every scope named.
-std::vector<std::string> SecurityScopes(const boost::json::object& operation);
 
 //! The rol fields (betrokkeneIdentificatie by betrokkeneType, ...) that `rollen` and `zaken` lists filter on.
 std::vector<std::string_view> RolKeyParams();

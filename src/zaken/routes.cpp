@@ -7,6 +7,7 @@
 
 #include <boost/json.hpp>
 #include "core/http/etag.h"
+#include "core/json/oas.h"
 
 namespace thorbecke::embedded {
 std::string_view zaken_openapi();
@@ -79,7 +80,7 @@ void RegisterRoutes(http::Router& router, Service& service, const json::SchemaSe
             auto method = MethodOf(method_name);
             if (!method || !operation.is_object()) continue;
             auto op = std::make_shared<Operation>();
-            op->scopes = SecurityScopes(operation.as_object());
+            op->scopes = json::OasScopes(operation.as_object());
             std::string route = std::string(kApiRoot) + std::string(path);
             Access access = ScopeAccess(op->scopes);
             if (path == "/zaken/_zoek" && *method == Method::kPost) {
