@@ -5,8 +5,6 @@
 #include <filesystem>
 #include <future>
 #include <iostream>
-#include <map>
-#include <mutex>
 #include <string>
 #include <vector>
 
@@ -76,10 +74,10 @@ std::vector<storage::Migration> AllMigrations() {
     return all;
 }
 
-//! The Zaken API reads the zaaktypen (and their statustypen, ...) it refers to: those of this platform's own
-//! Catalogi API in-process (the same JSON a GET would give, without a round trip through HTTP), those of
-//! another Catalogi API over HTTP(S), remembered for a while (published types do not change).
-class CatalogiTypes final : public zaken::TypeSource {
+//! The Zaken, Documenten and Besluiten APIs read the Catalogi types they refer to: those of this platform's
+//! own Catalogi API in-process (the same JSON a GET would give, without a round trip through HTTP), those of
+//! another Catalogi API over HTTP(S) through `client` (give it a caching client: published types do not change).
+class CatalogiTypes final : public TypeSource {
   public:
     CatalogiTypes(catalogi::Service& catalogi, http::HttpClient* client) : catalogi_(catalogi), client_(client) {}
     asio::awaitable<Result<std::optional<std::string>>> Find(
@@ -89,27 +87,14 @@ class CatalogiTypes final : public zaken::TypeSource {
             co_return co_await catalogi_.FindByUrl(std::move(url), std::move(base_url), session);
         }
         if (!client_) co_return std::nullopt;
-        {
-            std::lock_guard lock(mutex_);
-            auto it = remote_.find(url);
-            if (it != remote_.end() && std::chrono::steady_clock::now() - it->second.first < kRemember) {
-                co_return it->second.second;
-            }
-        }
         auto answer = co_await client_->Get(url);
         if (!answer || answer->status != 200) co_return std::nullopt;  // the caller answers bad-url
-        std::lock_guard lock(mutex_);
-        if (remote_.size() > 10000) remote_.clear();
-        remote_[url] = {std::chrono::steady_clock::now(), answer->body};
         co_return std::move(answer->body);
     }
 
   private:
-    static constexpr std::chrono::minutes kRemember{5};
     catalogi::Service& catalogi_;
     http::HttpClient* client_;
-    std::mutex mutex_;  // Find runs on every IO thread
-    std::map<std::string, std::pair<std::chrono::steady_clock::time_point, std::string>> remote_;
 };
 
 int Die(const std::string& message) {
@@ -178,11 +163,13 @@ int CmdServe(const std::vector<std::string>& args) {
     // Outgoing requests: types of other Catalogi APIs, and what zaken refer to in other APIs (zrc-003).
     auto client = http::MakeHttpClient();
     if (!client) return Die(client.error().detail);
-    CatalogiTypes catalogi_types(service, client->get());
+    // Other organisations' Catalogi types are remembered for five minutes (published types do not change).
+    auto types_client = http::MakeCachingHttpClient(**client, std::chrono::minutes(5));
+    CatalogiTypes catalogi_types(service, types_client.get());
     zaken::Store zaken_store(**db);
     // The Besluiten API checks that other organisations' zaken and documents exist over HTTP and remembers the
-    // answers for a minute (Catalogi types have their own, longer memory above). The Zaken and Documenten APIs
-    // ask every time: they read what changes (a document's status, whether a relation exists yet).
+    // answers for a minute. The Zaken and Documenten APIs ask every time: they read what changes (a document's
+    // status, whether a relation exists yet).
     auto references = http::MakeCachingHttpClient(**client, std::chrono::minutes(1));
     zaken::Service zaken_service(zaken_store, *zaken_schemas, catalogi_types, client->get());
     auto besluiten_schemas = json::SchemaSet::Load(embedded::besluiten_openapi());

@@ -13,6 +13,7 @@
 #include "core/geo/geometry.h"
 #include "core/http/paging.h"
 #include "core/json/json.h"
+#include "core/json/oas.h"
 #include "core/time.h"
 #include "core/uuid.h"
 #include "zaken/internal.h"
@@ -397,47 +398,12 @@ asio::awaitable<Result<http::Response>> Service::Remove(const Operation& op, htt
     co_return http::Response::NoContent();
 }
 
-namespace {
-
-//! The values an OAS parameter schema allows (its enum, or its items' enum); empty: any value.
-std::vector<std::string> Choices(const json::SchemaSet& set, const bj::object* schema) {
-    std::vector<std::string> out;
-    schema = Deref(set, schema);
-    if (!schema) return out;
-    if (auto* items = schema->if_contains("items"); items && items->is_object()) {
-        schema = Deref(set, &items->as_object());
-        if (!schema) return out;
-    }
-    if (auto* all = schema->if_contains("allOf"); all && all->is_array() && !all->as_array().empty()) {
-        schema = Deref(set, all->as_array()[0].if_object());
-        if (!schema) return out;
-    }
-    if (auto* values = schema->if_contains("enum"); values && values->is_array()) {
-        for (const auto& v : values->as_array()) {
-            if (v.is_string()) out.emplace_back(v.as_string());
-        }
-    }
-    return out;
-}
-
-}  // namespace
-
 Service::Service(Store& store, const json::SchemaSet& schemas, TypeSource& types, http::HttpClient* client)
     : store_(store), schemas_(schemas), types_(types), client_(client) {
     // What each list endpoint accepts, from the OAS: parameter names and their allowed values, so that a
     // typo or an unknown value is a 400, not a silently empty or unfiltered list.
+    list_params_ = json::OasQueryParams(schemas_);
     const auto& paths = schemas_.document().as_object().at("paths").as_object();
-    for (const auto& [path, item] : paths) {
-        const auto* get = item.is_object() ? item.as_object().if_contains("get") : nullptr;
-        const auto* params = get && get->is_object() ? get->as_object().if_contains("parameters") : nullptr;
-        if (!params || !params->is_array()) continue;
-        auto& known = list_params_[std::string(path)];
-        for (const auto& p : params->as_array()) {
-            if (!p.is_object() || Str(p.as_object(), "in") != "query") continue;
-            const auto* schema = p.as_object().if_contains("schema");
-            known[Str(p.as_object(), "name")] = Choices(schemas_, schema ? schema->if_object() : nullptr);
-        }
-    }
     if (const auto* zoek = paths.if_contains("/zaken/_zoek")) {
         const auto* body = zoek->as_object().at("post").as_object().if_contains("requestBody");
         const auto* schema =
@@ -447,7 +413,7 @@ Service::Service(Store& store, const json::SchemaSet& schemas, TypeSource& types
             zoek_schema_ = &schema->as_object();
             auto& known = list_params_["/zaken/_zoek"];
             for (const auto& [name, prop] : schema->as_object().at("properties").as_object()) {
-                known[std::string(name)] = Choices(schemas_, prop.if_object());
+                known[std::string(name)] = json::OasChoices(schemas_, &prop);
             }
             known["page"] = {};
             known["pageSize"] = {};
