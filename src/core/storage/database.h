@@ -11,6 +11,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <variant>
 #include <vector>
 
@@ -62,6 +63,15 @@ class Session {
   public:
     virtual ~Session() = default;
     virtual asio::awaitable<Result<Rows>> Query(std::string_view sql, Params params) = 0;
+
+    //! Runs `fn` once the transaction has committed (never when it rolls back): wakes what waits for the
+    //! data, such as the notification dispatcher. On an autocommit session at once.
+    virtual void AfterCommit(std::function<void()> fn) { after_commit_.push_back(std::move(fn)); }
+    //! For the engines: the callbacks to run now that the commit succeeded.
+    std::vector<std::function<void()>> TakeAfterCommit() { return std::exchange(after_commit_, {}); }
+
+  private:
+    std::vector<std::function<void()>> after_commit_;
 };
 
 class Database;
@@ -71,6 +81,7 @@ class AutocommitSession final : public Session {
   public:
     explicit AutocommitSession(Database& db) : db_(db) {}
     asio::awaitable<Result<Rows>> Query(std::string_view sql, Params params) override;
+    void AfterCommit(std::function<void()> fn) override { fn(); }
 
   private:
     Database& db_;

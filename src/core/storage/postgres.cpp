@@ -1031,6 +1031,7 @@ asio::awaitable<Status> PostgresDatabase::Transaction(TxFn fn) {
         if (tag == "ROLLBACK") {
             co_return Fail(Error::Internal("De transactie is teruggedraaid: een opdracht erin is mislukt."));
         }
+        for (auto& callback : session.TakeAfterCommit()) callback();
         co_return Status{};
     }
     // If ROLLBACK fails the connection is not clean and the pool drops it on release; nothing is committed.

@@ -276,6 +276,7 @@ class SqliteDatabase final : public Database {
                 result = Fail(commit.error());
             } else if (begin_sql != "BEGIN") {
                 commits_.fetch_add(1, std::memory_order_acq_rel);
+                for (auto& callback : session.TakeAfterCommit()) callback();
             }
         } else {
             (void)conn.Run("ROLLBACK", {});

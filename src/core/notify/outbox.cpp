@@ -1,0 +1,63 @@
+#include "core/notify/outbox.h"
+
+#include <boost/json.hpp>
+
+#include "core/storage/portable_schema.h"
+#include "core/time.h"
+
+namespace thorbecke::notify {
+
+namespace bj = boost::json;
+
+std::string ToJson(const Message& m) {
+    bj::object o;
+    o["kanaal"] = m.kanaal;
+    if (!m.source.empty()) o["source"] = m.source;
+    o["hoofdObject"] = m.hoofd_object;
+    o["resource"] = m.resource;
+    o["resourceUrl"] = m.resource_url;
+    o["actie"] = m.actie;
+    o["aanmaakdatum"] = m.aanmaakdatum.empty() ? NowIso() : m.aanmaakdatum;
+    bj::object kenmerken;
+    for (const auto& [k, v] : m.kenmerken) kenmerken[k] = v;
+    o["kenmerken"] = std::move(kenmerken);
+    return bj::serialize(o);
+}
+
+Wakeup& LocalWakeup() {
+    static Wakeup wakeup;
+    return wakeup;
+}
+
+std::vector<storage::Migration> Migrations() {
+    // hoofd_object is kept beside the message: deliveries are ordered per hoofdObject.
+    const char* sql = R"sql(
+CREATE TABLE notify_outbox (
+    id {seq},
+    kanaal TEXT NOT NULL,
+    hoofd_object TEXT NOT NULL,
+    message TEXT NOT NULL,
+    created_at TEXT NOT NULL
+);
+)sql";
+    return {storage::PortableMigration("0004_notify_outbox", sql)};
+}
+
+asio::awaitable<Status> Publish(storage::Session& s, storage::Dialect dialect, const Message& m) {
+    std::string body = ToJson(m);
+    auto params = storage::MakeParams(m.kanaal, m.hoofd_object, std::move(body), NowIso());
+    auto r = co_await s.Query(
+        "INSERT INTO notify_outbox (kanaal, hoofd_object, message, created_at) VALUES ($1, $2, $3, $4)",
+        std::move(params)
+    );
+    if (!r) co_return Fail(r.error());
+    if (dialect == storage::Dialect::kPostgres) {
+        // Delivered at commit to every node listening; a rollback drops it.
+        auto n = co_await s.Query("SELECT pg_notify($1, '')", storage::MakeParams(std::string(kOutboxChannel)));
+        if (!n) co_return Fail(n.error());
+    }
+    s.AfterCommit([] { LocalWakeup().Notify(); });
+    co_return Status{};
+}
+
+}  // namespace thorbecke::notify
