@@ -29,6 +29,7 @@
 #include "core/json/schema.h"
 #include "core/log.h"
 #include "core/storage/blob_store.h"
+#include "core/notify/outbox.h"
 #include "core/storage/change_feed.h"
 #include "documenten/routes.h"
 #include "documenten/service.h"
@@ -67,6 +68,7 @@ T RunSync(asio::awaitable<T> work) {
 
 std::vector<storage::Migration> AllMigrations() {
     std::vector<storage::Migration> all = auth::ClientStore::Migrations();
+    for (auto& m : notify::Migrations()) all.push_back(std::move(m));
     for (auto& m : catalogi::Store::Migrations()) all.push_back(std::move(m));
     for (auto& m : zaken::Store::Migrations()) all.push_back(std::move(m));
     for (auto& m : besluiten::Store::Migrations()) all.push_back(std::move(m));
