@@ -15,6 +15,7 @@
 #include "core/json/oas.h"
 #include "core/json/stored_url.h"
 #include "core/nl/identifiers.h"
+#include "core/notify/outbox.h"
 #include "core/storage/sequence.h"
 #include "core/time.h"
 #include "core/uuid.h"
@@ -133,7 +134,18 @@ asio::awaitable<Status> Service::WriteAudit(
     change.nieuw = new_doc;
     change.principal = req.principal ? &*req.principal : nullptr;
     audit::Entry entry = audit::Build(change);
-    co_return co_await store_.InsertAudit(s, entry.uuid, besluit.uuid, entry.json);
+    auto stored = co_await store_.InsertAudit(s, entry.uuid, besluit.uuid, entry.json);
+    if (!stored) co_return stored;
+    co_return co_await Announce(s, change, besluit, req.base_url);
+}
+
+asio::awaitable<Status> Service::Announce(
+    storage::Session& s, const audit::Change& change, const BesluitRow& besluit, const std::string& base
+) {
+    notify::Message message = notify::FromChange(change, "besluiten", base);
+    message.kenmerken.emplace_back("verantwoordelijke_organisatie", besluit.organisatie);
+    message.kenmerken.emplace_back("besluittype", json::UnmarkBase(besluit.besluittype, base));
+    co_return co_await notify::Publish(s, store_.db().dialect(), message);
 }
 
 // ---- Besluiten ----------------------------------------------------------------------------------------------
@@ -403,7 +415,15 @@ asio::awaitable<Result<http::Response>> Service::RemoveBesluit(const Operation& 
                 if (!unlinked) co_return unlinked;
             }
         }
-        co_return co_await store_.DeleteBesluit(s, besluit.uuid);
+        auto deleted = co_await store_.DeleteBesluit(s, besluit.uuid);
+        if (!deleted) co_return deleted;
+        // The audit trail goes with the besluit; the announcement of its removal does not.
+        audit::Change change;
+        change.actie = "destroy";
+        change.hoofd_object = Marker() + std::string(kBesluitenPath) + besluit.uuid;
+        change.resource = "besluit";
+        change.resource_url = change.hoofd_object;
+        co_return co_await Announce(s, change, besluit, base);
     });
     if (!st) co_return Fail(st.error());
     co_return http::Response::NoContent();

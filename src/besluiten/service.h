@@ -12,6 +12,7 @@
 
 #include "besluiten/links.h"
 #include "besluiten/store.h"
+#include "core/audit.h"
 #include "core/auth/principal.h"
 #include "core/http/client.h"
 #include "core/http/message.h"
@@ -96,6 +97,10 @@ class Service final : public Links {
         std::string resource_path,
         std::string_view old_doc,
         std::string_view new_doc
+    );
+    //! Announces a write on the besluiten kanaal, in the same transaction (the outbox).
+    asio::awaitable<Status> Announce(
+        storage::Session& s, const audit::Change& change, const BesluitRow& besluit, const std::string& base
     );
     //! A query parameter the OAS does not give the list endpoint `path` (nonFieldErrors unknown-parameters).
     std::optional<InvalidParam> UnknownParam(std::string_view path, std::string_view name) const;

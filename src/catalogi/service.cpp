@@ -11,6 +11,7 @@
 #include "core/http/paging.h"
 #include "core/json/json.h"
 #include "core/json/stored_url.h"
+#include "core/notify/outbox.h"
 #include "core/time.h"
 #include "core/uuid.h"
 
@@ -171,6 +172,45 @@ class RenderCache {
     std::unordered_map<std::string, std::pair<Tag, std::string>> entries_;
     std::size_t bytes_ = 0;
 };
+
+namespace {
+
+//! The kanaal a catalogue resource is announced on: the three types, with their catalogus as kenmerk.
+std::string_view KanaalOf(KindId kind) {
+    switch (kind) {
+        case KindId::kZaaktype:
+            return "zaaktypen";
+        case KindId::kInformatieobjecttype:
+            return "informatieobjecttypen";
+        case KindId::kBesluittype:
+            return "besluittypen";
+        default:
+            return {};
+    }
+}
+
+//! Writes the notification of a change of `row` into the outbox, in the write's transaction.
+asio::awaitable<Status> Announce(
+    storage::Session& s,
+    storage::Dialect dialect,
+    const Kind& kind,
+    const Row& row,
+    std::string_view actie,
+    const std::string& base
+) {
+    std::string_view kanaal = KanaalOf(kind.id);
+    if (kanaal.empty()) co_return Status{};
+    notify::Message message;
+    message.kanaal = kanaal;
+    message.hoofd_object = fmt::format("{}/catalogi/api/v1/{}/{}", base, kind.collection, row.uuid);
+    message.resource = kind.name;
+    message.resource_url = message.hoofd_object;
+    message.actie = actie;
+    message.kenmerken.emplace_back("catalogus", fmt::format("{}/catalogi/api/v1/catalogussen/{}", base, row.catalogus));
+    co_return co_await notify::Publish(s, dialect, message);
+}
+
+}  // namespace
 
 struct Service::WriteContext {
     const Kind& kind;
@@ -930,7 +970,10 @@ asio::awaitable<Result<std::string>> Service::Write(
         ctx.links.clear();
         auto prepared = co_await Prepare(ctx, s);
         if (!prepared) co_return prepared;
-        co_return co_await store_.Save(s, ctx.row, ctx.links);
+        auto saved = co_await store_.Save(s, ctx.row, ctx.links);
+        if (!saved) co_return saved;
+        std::string_view actie = !ctx.existing ? "create" : (ctx.patch ? "partial_update" : "update");
+        co_return co_await Announce(s, store_.db().dialect(), ctx.kind, ctx.row, actie, ctx.base);
     });
     Changed();
     if (!st) co_return Fail(st.error());
@@ -1054,7 +1097,9 @@ asio::awaitable<Status> Service::Delete(const Kind& kind, const http::Request& r
                 fmt::format("Dit object wordt nog gebruikt door een {} ({}) en kan niet verwijderd worden.", k, relname)
             ));
         }
-        co_return co_await store_.Delete(s, r);
+        auto deleted = co_await store_.Delete(s, r);
+        if (!deleted) co_return deleted;
+        co_return co_await Announce(s, store_.db().dialect(), kind, r, "destroy", req.base_url);
     });
     Changed();
     co_return st;

@@ -506,7 +506,7 @@ asio::awaitable<Result<http::Response>> Service::WriteChild(const Operation& op,
         co_return co_await WriteAudit(
             s,
             req,
-            row->uuid,
+            *row,
             actie,
             create ? 201 : 200,
             k.kind,
@@ -578,7 +578,7 @@ asio::awaitable<Result<http::Response>> Service::DeleteChild(const Operation& op
         if (!*row) co_return Status{};
         std::string url = std::string(1, json::kBaseMarkerChar) + ChildPath(k, uuid);
         co_return co_await WriteAudit(
-            s, req, (*row)->uuid, "destroy", 204, k.kind, url, fmt::format("{} {}", k.kind, uuid), (*found)->doc, ""
+            s, req, **row, "destroy", 204, k.kind, url, fmt::format("{} {}", k.kind, uuid), (*found)->doc, ""
         );
     });
     if (!st) co_return Fail(st.error());

@@ -14,6 +14,7 @@
 #include "core/json/json.h"
 #include "core/json/oas.h"
 #include "core/nl/vertrouwelijkheid.h"
+#include "core/notify/outbox.h"
 #include "core/storage/sequence.h"
 #include "core/time.h"
 #include "core/uuid.h"
@@ -571,7 +572,7 @@ asio::awaitable<Result<std::string>> Service::GenerateIdentificatie(
 asio::awaitable<Status> Service::WriteAudit(
     storage::Session& s,
     const http::Request& req,
-    std::string document,
+    const DocumentRow& document,
     std::string_view actie,
     int resultaat,
     std::string_view resource,
@@ -584,7 +585,7 @@ asio::awaitable<Status> Service::WriteAudit(
     change.bron = kComponent;
     change.actie = actie;
     change.resultaat = resultaat;
-    change.hoofd_object = std::string(1, json::kBaseMarkerChar) + std::string(kDocumentsPath) + document;
+    change.hoofd_object = std::string(1, json::kBaseMarkerChar) + std::string(kDocumentsPath) + document.uuid;
     change.resource = resource;
     change.resource_url = std::move(resource_url);
     change.resource_weergave = std::move(weergave);
@@ -593,22 +594,40 @@ asio::awaitable<Status> Service::WriteAudit(
     change.nieuw = nieuw;
     change.principal = PrincipalOf(req);
     audit::Entry entry = audit::Build(change);
-    co_return co_await store_.InsertAudit(s, entry.uuid, document, entry.json);
+    auto stored = co_await store_.InsertAudit(s, entry.uuid, document.uuid, entry.json);
+    if (!stored) co_return stored;
+    // Locking is not among the kanaal's actions: only changes of the document and its relations are announced.
+    if (actie == "lock" || actie == "unlock") co_return Status{};
+    co_return co_await Announce(s, change, document, req.base_url);
+}
+
+asio::awaitable<Status> Service::Announce(
+    storage::Session& s, const audit::Change& change, const DocumentRow& document, const std::string& base
+) {
+    notify::Message message = notify::FromChange(change, "documenten", base);
+    message.kenmerken.emplace_back("bronorganisatie", document.bronorganisatie);
+    message.kenmerken.emplace_back("informatieobjecttype", json::UnmarkBase(document.informatieobjecttype, base));
+    std::string vertrouwelijkheid;
+    if (document.vertrouwelijkheid > 0) {
+        vertrouwelijkheid = nl::kVertrouwelijkheidaanduidingen[document.vertrouwelijkheid - 1];
+    }
+    message.kenmerken.emplace_back("vertrouwelijkheidaanduiding", std::move(vertrouwelijkheid));
+    co_return co_await notify::Publish(s, store_.db().dialect(), message);
 }
 
 asio::awaitable<Status> Service::AuditDocument(
     storage::Session& s,
     const http::Request& req,
-    const std::string& uuid,
+    const DocumentRow& document,
     std::string_view actie,
     int resultaat,
     std::string weergave,
     std::string_view oud,
     std::string_view nieuw
 ) {
-    std::string url = std::string(1, json::kBaseMarkerChar) + std::string(kDocumentsPath) + uuid;
+    std::string url = std::string(1, json::kBaseMarkerChar) + std::string(kDocumentsPath) + document.uuid;
     co_return co_await WriteAudit(
-        s, req, uuid, actie, resultaat, "enkelvoudiginformatieobject", url, std::move(weergave), oud, nieuw
+        s, req, document, actie, resultaat, "enkelvoudiginformatieobject", url, std::move(weergave), oud, nieuw
     );
 }
 
@@ -927,7 +946,7 @@ asio::awaitable<Status> Service::WriteDocumentIn(storage::Session& s, Ctx& ctx, 
     ctx.row = row;
     std::string_view actie = ctx.create ? "create" : (ctx.partial ? "partial_update" : "update");
     co_return co_await AuditDocument(
-        s, ctx.req, ctx.uuid, actie, ctx.create ? 201 : 200, json::TextOf(doc, "titel"), ctx.before_doc, ctx.doc
+        s, ctx.req, row, actie, ctx.create ? 201 : 200, json::TextOf(doc, "titel"), ctx.before_doc, ctx.doc
     );
 }
 
@@ -952,7 +971,13 @@ asio::awaitable<Result<http::Response>> Service::DeleteDocument(const Operation&
         auto gone = co_await store_.DeleteDocument(s, uuid);
         if (!gone) co_return Fail(gone.error());
         keys = std::move(*gone);
-        co_return Status{};
+        // The audit trail goes with the document; the announcement of its removal does not.
+        audit::Change change;
+        change.actie = "destroy";
+        change.hoofd_object = std::string(1, json::kBaseMarkerChar) + std::string(kDocumentsPath) + uuid;
+        change.resource = "enkelvoudiginformatieobject";
+        change.resource_url = change.hoofd_object;
+        co_return co_await Announce(s, change, *row, req.base_url);
     });
     if (!st) co_return Fail(st.error());
     co_await ForgetBlobs(keys);
@@ -973,7 +998,7 @@ asio::awaitable<Result<http::Response>> Service::Lock(const Operation& op, http:
         }
         auto set = co_await store_.SetLock(s, uuid, lock);
         if (!set) co_return set;
-        co_return co_await AuditDocument(s, req, uuid, "lock", 200, row->identificatie, "", "");
+        co_return co_await AuditDocument(s, req, *row, "lock", 200, row->identificatie, "", "");
     });
     if (!st) co_return Fail(st.error());
     co_return JsonResponse(200, "{\"lock\":" + json::Quote(lock) + "}");
@@ -1029,7 +1054,7 @@ asio::awaitable<Result<http::Response>> Service::Unlock(const Operation& op, htt
         }
         auto set = co_await store_.SetLock(s, uuid, "");
         if (!set) co_return set;
-        co_return co_await AuditDocument(s, req, uuid, "unlock", 204, row->identificatie, "", "");
+        co_return co_await AuditDocument(s, req, *row, "unlock", 204, row->identificatie, "", "");
     });
     if (!st) co_return Fail(st.error());
     co_await ForgetBlobs(keys);

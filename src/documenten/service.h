@@ -16,6 +16,7 @@
 #include <boost/asio/awaitable.hpp>
 #include <boost/json/object.hpp>
 
+#include "core/audit.h"
 #include "core/auth/principal.h"
 #include "core/http/client.h"
 #include "core/http/message.h"
@@ -120,7 +121,7 @@ class Service final : public Links {
     asio::awaitable<Status> WriteAudit(
         storage::Session& s,
         const http::Request& req,
-        std::string document,
+        const DocumentRow& document,
         std::string_view actie,
         int resultaat,
         std::string_view resource,
@@ -133,12 +134,16 @@ class Service final : public Links {
     asio::awaitable<Status> AuditDocument(
         storage::Session& s,
         const http::Request& req,
-        const std::string& uuid,
+        const DocumentRow& document,
         std::string_view actie,
         int resultaat,
         std::string weergave,
         std::string_view oud,
         std::string_view nieuw
+    );
+    //! Announces a write on the documenten kanaal, in the same transaction (the outbox).
+    asio::awaitable<Status> Announce(
+        storage::Session& s, const audit::Change& change, const DocumentRow& document, const std::string& base
     );
     //! The document, locked for the transaction, when the caller may change it with one of `scopes`.
     asio::awaitable<Result<DocumentRow>> Writable(

@@ -47,20 +47,27 @@ asio::awaitable<Result<std::optional<ZaakFacts>>> Service::Facts(
 
 //! The audit trail entry of a zaakbesluit the Besluiten API added or removed.
 asio::awaitable<Status> Service::AuditZaakbesluit(
-    storage::Session& s, const std::string& zaak, const std::string& uuid, bool created, std::string_view doc
+    storage::Session& s,
+    const ZaakRow& zaak,
+    const std::string& uuid,
+    bool created,
+    std::string_view doc,
+    const std::string& base
 ) {
     const Kind& kind = GetKind(KindId::kZaakbesluit);
     audit::Change change;
     change.bron = kComponent;
     change.actie = created ? "create" : "destroy";
     change.resultaat = created ? 201 : 204;
-    change.hoofd_object = std::string(1, json::kBaseMarkerChar) + std::string(kZakenPath) + zaak;
+    change.hoofd_object = std::string(1, json::kBaseMarkerChar) + std::string(kZakenPath) + zaak.uuid;
     change.resource = kind.name;
-    change.resource_url = std::string(1, json::kBaseMarkerChar) + ObjectPath(kind, zaak, uuid);
+    change.resource_url = std::string(1, json::kBaseMarkerChar) + ObjectPath(kind, zaak.uuid, uuid);
     change.resource_weergave = fmt::format("{} {}", kind.name, uuid);
     (created ? change.nieuw : change.oud) = doc;
     audit::Entry entry = audit::Build(change);
-    co_return co_await store_.InsertAudit(s, entry.uuid, zaak, entry.json);
+    auto stored = co_await store_.InsertAudit(s, entry.uuid, zaak.uuid, entry.json);
+    if (!stored) co_return stored;
+    co_return co_await Announce(s, change, zaak, base);
 }
 
 asio::awaitable<Status> Service::AddBesluit(
@@ -91,7 +98,7 @@ asio::awaitable<Status> Service::AddBesluit(
     std::vector<std::pair<std::string, std::string>> no_keys;
     auto saved = co_await store_.SaveObject(s, row, no_keys, true);
     if (!saved) co_return saved;
-    auto trail = co_await AuditZaakbesluit(s, *uuid, row.uuid, true, row.doc);
+    auto trail = co_await AuditZaakbesluit(s, **z, row.uuid, true, row.doc, base);
     if (!trail) co_return trail;
     Changed();
     co_return Status{};
@@ -109,9 +116,12 @@ asio::awaitable<Status> Service::RemoveBesluit(
     if (!existing) co_return Fail(existing.error());
     for (const auto& o : *existing) {
         if (o.ref != stored) continue;
+        auto z = co_await store_.GetZaak(s, *uuid, false);
+        if (!z) co_return Fail(z.error());
+        if (!*z) continue;
         auto del = co_await store_.DeleteObject(s, o);
         if (!del) co_return del;
-        auto trail = co_await AuditZaakbesluit(s, *uuid, o.uuid, false, o.doc);
+        auto trail = co_await AuditZaakbesluit(s, **z, o.uuid, false, o.doc, base);
         if (!trail) co_return trail;
     }
     Changed();

@@ -14,6 +14,7 @@
 #include "core/http/paging.h"
 #include "core/json/json.h"
 #include "core/json/oas.h"
+#include "core/notify/outbox.h"
 #include "core/time.h"
 #include "core/uuid.h"
 #include "zaken/internal.h"
@@ -87,7 +88,22 @@ asio::awaitable<Status> Service::WriteAudit(Ctx& ctx, storage::Session& s, std::
     change.nieuw = new_doc;
     change.principal = ctx.principal;
     audit::Entry entry = audit::Build(change);
-    co_return co_await store_.InsertAudit(s, entry.uuid, zaak_uuid, entry.json);
+    auto stored = co_await store_.InsertAudit(s, entry.uuid, zaak_uuid, entry.json);
+    if (!stored) co_return stored;
+    const ZaakRow& zaak = ctx.zaak ? *ctx.zaak : *ctx.zaak_before;
+    co_return co_await Announce(s, change, zaak, ctx.base);
+}
+
+asio::awaitable<Status> Service::Announce(
+    storage::Session& s, const audit::Change& change, const ZaakRow& zaak, const std::string& base
+) {
+    notify::Message message = notify::FromChange(change, "zaken", base);
+    message.kenmerken.emplace_back("bronorganisatie", zaak.bronorganisatie);
+    message.kenmerken.emplace_back("zaaktype", Full(zaak.zaaktype, base));
+    std::string vertrouwelijkheid;
+    if (zaak.vertrouwelijkheid > 0) vertrouwelijkheid = kVertrouwelijkheidaanduidingen[zaak.vertrouwelijkheid - 1];
+    message.kenmerken.emplace_back("vertrouwelijkheidaanduiding", std::move(vertrouwelijkheid));
+    co_return co_await notify::Publish(s, store_.db().dialect(), message);
 }
 
 asio::awaitable<Status> Service::FetchReferences(Ctx& ctx) {

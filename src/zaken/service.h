@@ -12,6 +12,7 @@
 #include <boost/json/object.hpp>
 
 #include "besluiten/links.h"
+#include "core/audit.h"
 #include "core/auth/principal.h"
 #include "core/http/client.h"
 #include "core/http/message.h"
@@ -99,6 +100,10 @@ class Service final : public Links {
     asio::awaitable<Status> PrepareObject(Ctx& ctx, storage::Session& s);
     asio::awaitable<Status> CloseOrReopen(Ctx& ctx, storage::Session& s, bool eindstatus);
     asio::awaitable<Status> WriteAudit(Ctx& ctx, storage::Session& s, std::string_view actie, int status);
+    //! Announces the write `change` records on the zaken kanaal, in the same transaction (the outbox).
+    asio::awaitable<Status> Announce(
+        storage::Session& s, const audit::Change& change, const ZaakRow& zaak, const std::string& base
+    );
 
     asio::awaitable<Result<std::vector<std::string>>> RenderZaken(
         storage::Session& s, const std::vector<ZaakRow>& rows, const std::string& base
@@ -153,7 +158,12 @@ class Service final : public Links {
         return documenten_ && documenten_->IsLocal(url, base);
     }
     asio::awaitable<Status> AuditZaakbesluit(
-        storage::Session& s, const std::string& zaak, const std::string& uuid, bool created, std::string_view doc
+        storage::Session& s,
+        const ZaakRow& zaak,
+        const std::string& uuid,
+        bool created,
+        std::string_view doc,
+        const std::string& base
     );
     //! Removes the objectinformatieobjecten mirroring the zaakinformatieobjecten of these zaken.
     asio::awaitable<Status> UnlinkDocuments(storage::Session& s, std::vector<std::string> zaak_uuids, std::string base);

@@ -2,12 +2,24 @@
 
 #include <boost/json.hpp>
 
+#include "core/json/oas.h"
 #include "core/storage/portable_schema.h"
 #include "core/time.h"
 
 namespace thorbecke::notify {
 
 namespace bj = boost::json;
+
+Message FromChange(const audit::Change& change, std::string_view kanaal, std::string_view base_url) {
+    Message m;
+    m.kanaal = kanaal;
+    m.hoofd_object = json::UnmarkBase(change.hoofd_object, base_url);
+    m.resource = change.resource;
+    m.resource_url = json::UnmarkBase(change.resource_url, base_url);
+    m.actie = change.actie;
+    m.aanmaakdatum = NowIso();
+    return m;
+}
 
 std::string ToJson(const Message& m) {
     bj::object o;

@@ -11,6 +11,7 @@
 
 #include <boost/asio/awaitable.hpp>
 
+#include "core/audit.h"
 #include "core/error.h"
 #include "core/storage/database.h"
 
@@ -29,6 +30,10 @@ struct Message {
     std::string source;        // optional: the system or organisation it comes from
     std::vector<std::pair<std::string, std::string>> kenmerken;
 };
+
+//! The message announcing the write that `change` records in the audit trail: the same hoofdObject, resource,
+//! resourceUrl and actie, its stored URLs expanded against `base_url`. The component adds the kenmerken.
+Message FromChange(const audit::Change& change, std::string_view kanaal, std::string_view base_url);
 
 //! The body delivered to subscribers: the OAS's Message object.
 std::string ToJson(const Message& m);
