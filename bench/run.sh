@@ -2,7 +2,9 @@
 # shellcheck disable=SC2317  # bench_engine and what it calls run through for_each_engine (bench/lib.sh)
 # Thorbecke benchmarks (`make bench`): the Catalogi read benchmark below, then the Zaken API benchmark
 # (bench/zaken.sh: 10 000 and 1 000 000 zaken) and the Documenten API benchmark (bench/documenten.sh: uploads,
-# downloads and memory with 100 MiB and 1 GiB documents). BENCH_SUITES="catalogi zaken documenten" selects them.
+# downloads and memory with 100 MiB and 1 GiB documents) and the Notificaties benchmark (bench/notificaties.sh:
+# delivery throughput and latency, and what announcing costs a write). BENCH_SUITES="catalogi zaken documenten
+# notificaties" selects them.
 # The Catalogi part, for each engine (SQLite, then PostgreSQL):
 #   1. starts a fresh release server (own temp data dir, free loopback port, --no-access-log) and adds a client;
 #   2. loads one catalogus with BENCH_ZAAKTYPEN zaaktypen (every second one published) through the HTTP API;
@@ -25,8 +27,8 @@
 #   BENCH_PG_ANALYZE=1  (0: do not run ANALYZE on PostgreSQL after loading; see docs/benchmarks.md)
 #   BENCH_UNCACHED=1  (0: skip the two uncached runs, detail and list with a new Host header per request)
 #   BENCH_LOAD_WORKERS=16  BENCH_KEEP=1 (keep the temp dir)  THORBECKE_BIN=  BENCH_PYTHON=/usr/bin/python3
-#   BENCH_SUITES="catalogi zaken documenten"; the Zaken and Documenten benchmarks' own knobs are listed in
-#   bench/zaken.sh and bench/documenten.sh
+#   BENCH_SUITES="catalogi zaken documenten notificaties"; the other benchmarks' own knobs are listed in
+#   bench/zaken.sh, bench/documenten.sh and bench/notificaties.sh
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -47,17 +49,19 @@ uncached="${BENCH_UNCACHED:-1}"
 pg_analyze="${BENCH_PG_ANALYZE:-1}"
 results_dir="$root/bench/results"
 secret="bench-secret-$$"
-suites="${BENCH_SUITES:-catalogi zaken documenten}"
+suites="${BENCH_SUITES:-catalogi zaken documenten notificaties}"
 run_catalogi=0
 run_zaken=0
 run_documenten=0
+run_notificaties=0
 for suite in $suites; do
   case "$suite" in
     catalogi) run_catalogi=1 ;;
     zaken) run_zaken=1 ;;
     documenten) run_documenten=1 ;;
+    notificaties) run_notificaties=1 ;;
     *)
-      echo "bench: unknown suite '$suite' (catalogi, zaken, documenten)" >&2
+      echo "bench: unknown suite '$suite' (catalogi, zaken, documenten, notificaties)" >&2
       exit 2
       ;;
   esac
@@ -308,6 +312,7 @@ run_suite() {
 }
 [ "$run_zaken" = 1 ] && run_suite zaken
 [ "$run_documenten" = 1 ] && run_suite documenten
+[ "$run_notificaties" = 1 ] && run_suite notificaties
 
 mkdir -p "$results_dir"
 cp "$report" "$results_dir/latest.md"
