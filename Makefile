@@ -17,7 +17,7 @@ build: deps
 
 run: build
 	@mkdir -p var
-	$(BIN_RELEASE) serve --port $(PORT) --data-dir var --demo
+	$(BIN_RELEASE) serve --port $(PORT) --data-dir var --demo --notificaties-allowed-hosts localhost,127.0.0.1
 
 test:
 	@scripts/install-deps.sh test

@@ -14,6 +14,8 @@
 #include <boost/asio/use_future.hpp>
 
 #include "app/platform.h"
+#include "autorisaties/routes.h"
+#include "autorisaties/service.h"
 #include "besluiten/routes.h"
 #include "besluiten/service.h"
 #include "besluiten/store.h"
@@ -28,12 +30,16 @@
 #include "core/http/server.h"
 #include "core/json/schema.h"
 #include "core/log.h"
-#include "core/storage/blob_store.h"
 #include "core/notify/outbox.h"
+#include "core/storage/blob_store.h"
 #include "core/storage/change_feed.h"
 #include "documenten/routes.h"
 #include "documenten/service.h"
 #include "documenten/store.h"
+#include "notificaties/dispatcher.h"
+#include "notificaties/routes.h"
+#include "notificaties/service.h"
+#include "notificaties/store.h"
 #include "referentielijsten/catalog.h"
 #include "referentielijsten/lookup.h"
 #include "referentielijsten/routes.h"
@@ -47,6 +53,8 @@ std::string_view catalogi_openapi();
 std::string_view zaken_openapi();
 std::string_view besluiten_openapi();
 std::string_view documenten_openapi();
+std::string_view autorisaties_openapi();
+std::string_view notificaties_openapi();
 }  // namespace thorbecke::embedded
 
 namespace {
@@ -73,6 +81,8 @@ std::vector<storage::Migration> AllMigrations() {
     for (auto& m : zaken::Store::Migrations()) all.push_back(std::move(m));
     for (auto& m : besluiten::Store::Migrations()) all.push_back(std::move(m));
     for (auto& m : documenten::Store::Migrations()) all.push_back(std::move(m));
+    for (auto& m : notificaties::Store::Migrations()) all.push_back(std::move(m));
+    for (auto& m : notificaties::DeliveryStore::Migrations()) all.push_back(std::move(m));
     return all;
 }
 
@@ -206,6 +216,45 @@ int CmdServe(const std::vector<std::string>& args) {
         zaken_feed = storage::StartPostgresChangeFeed(config->DatabaseUrl(), std::string(zaken::kChangeChannel));
         zaken_service.SetChangeFeed(zaken_feed.get());
     }
+    // Rights changed on any node (Autorisaties API, CLI) end every node's cached rights at once.
+    std::unique_ptr<storage::ChangeFeed> auth_feed;
+    if ((*db)->dialect() == storage::Dialect::kPostgres) {
+        auth_feed = storage::StartPostgresChangeFeed(config->DatabaseUrl(), std::string(auth::kAuthChannel));
+        clients.SetChangeFeed(auth_feed.get());
+    }
+    auto autorisaties_schemas = json::SchemaSet::Load(embedded::autorisaties_openapi());
+    if (!autorisaties_schemas) return Die(autorisaties_schemas.error().detail);
+    autorisaties::Service autorisaties_service(clients, *autorisaties_schemas);
+    // Notificaties: callback URLs are chosen by API clients, so requests to them may reach only public
+    // addresses, or the hosts the administrator allows (no requests into the server's own network).
+    auto notificaties_schemas = json::SchemaSet::Load(embedded::notificaties_openapi());
+    if (!notificaties_schemas) return Die(notificaties_schemas.error().detail);
+    http::ClientOptions callback_options;
+    callback_options.timeout = std::chrono::milliseconds(config->notificaties_timeout_ms);
+    callback_options.max_body_bytes = 64 << 10;
+    callback_options.block_private_addresses = true;
+    callback_options.allowed_hosts = config->notificaties_allowed_hosts;
+    auto callback_client = http::MakeHttpClient(callback_options);
+    if (!callback_client) return Die(callback_client.error().detail);
+    notificaties::Store notificaties_store(**db);
+    notificaties::Service notificaties_service(notificaties_store, *notificaties_schemas, **callback_client);
+    if (auto st = RunSync(notificaties_service.EnsureKanalen()); !st) return Die(st.error().detail);
+    // The dispatcher delivers what the outbox holds, on a thread of its own, through the same callback client.
+    // On PostgreSQL every node hears of commits to the outbox at once.
+    std::unique_ptr<storage::ChangeFeed> outbox_feed;
+    if ((*db)->dialect() == storage::Dialect::kPostgres) {
+        outbox_feed = storage::StartPostgresChangeFeed(config->DatabaseUrl(), std::string(notify::kOutboxChannel));
+    }
+    notificaties::DispatcherOptions dispatch_options;
+    dispatch_options.timeout = std::chrono::milliseconds(config->notificaties_timeout_ms);
+    dispatch_options.backoff = std::chrono::milliseconds(config->notificaties_backoff_ms);
+    dispatch_options.backoff_max = std::chrono::milliseconds(config->notificaties_backoff_max_ms);
+    dispatch_options.retry_window =
+        std::chrono::milliseconds(static_cast<std::int64_t>(config->notificaties_retry_hours * 3'600'000.0));
+    dispatch_options.poll = std::chrono::milliseconds(config->notificaties_poll_ms);
+    dispatch_options.concurrency = static_cast<std::size_t>(config->notificaties_concurrency);
+    notificaties::Dispatcher dispatcher(**db, **callback_client, dispatch_options, outbox_feed.get());
+    notificaties::DeliveryStore deliveries(**db);
 
     if (config->demo) {
         auto st = RunSync(clients.Put(auth::ClientSpec{
@@ -230,6 +279,16 @@ int CmdServe(const std::vector<std::string>& args) {
             {"thorbecke_db_waiting", "Requests waiting for a database connection.", static_cast<double>(s.waiting)},
         };
     });
+    metrics.AddGauges([&dispatcher] {
+        return std::vector<std::tuple<std::string, std::string, double>>{
+            {"thorbecke_notificaties_pending",
+             "Notification deliveries waiting to be sent.",
+             static_cast<double>(dispatcher.pending())},
+            {"thorbecke_notificaties_failed",
+             "Notification deliveries given up after the retry window.",
+             static_cast<double>(dispatcher.failed())},
+        };
+    });
 
     std::atomic<bool> ready{false};
     http::Router router;
@@ -241,7 +300,9 @@ int CmdServe(const std::vector<std::string>& args) {
          {"Zaken API", "/zaken/api/v1", "1.5.1"},
          {"Besluiten API", "/besluiten/api/v1", "1.1.0"},
          {"Documenten API", "/documenten/api/v1", "1.4.2"},
-         {"Referentielijsten API", "/referentielijsten/api/v1", "0.6.0"}},
+         {"Referentielijsten API", "/referentielijsten/api/v1", "0.6.0"},
+         {"Autorisaties API", "/autorisaties/api/v1", "1.0.0"},
+         {"Notificaties API", "/notificaties/api/v1", "1.0.0"}},
         ready
     );
     catalogi::RegisterRoutes(router, service);
@@ -249,6 +310,9 @@ int CmdServe(const std::vector<std::string>& args) {
     besluiten::RegisterRoutes(router, besluiten_service, *besluiten_schemas);
     documenten::RegisterRoutes(router, documenten_service, *documenten_schemas);
     referentielijsten::RegisterRoutes(router, *catalog);
+    autorisaties::RegisterRoutes(router, autorisaties_service, *autorisaties_schemas);
+    notificaties::RegisterRoutes(router, notificaties_service, *notificaties_schemas);
+    notificaties::RegisterAdminRoutes(router, deliveries);
 
     http::Server server(config->server, router, clients, metrics);
     server.SetApiVersion("/catalogi/api/v1", "1.3.1");
@@ -256,6 +320,8 @@ int CmdServe(const std::vector<std::string>& args) {
     server.SetApiVersion("/besluiten/api/v1", "1.1.0");
     server.SetApiVersion("/documenten/api/v1", "1.4.2");
     server.SetApiVersion("/referentielijsten/api/v1", "0.6.0");
+    server.SetApiVersion("/autorisaties/api/v1", "1.0.0");
+    server.SetApiVersion("/notificaties/api/v1", "1.0.0");
     if (!server.Listen()) return 1;
     ready = true;
 
@@ -287,13 +353,15 @@ int CmdServe(const std::vector<std::string>& args) {
         );
     }
     log::Info("listening", {{"url", url}});
+    dispatcher.Start();
     server.Run();
+    dispatcher.Stop();
     log::Info("stopped");
     return 0;
 }
 
 int CmdClients(std::vector<std::string> args) {
-    if (args.empty()) return Die("usage: thorbecke clients add|list|remove [--db URL] ...");
+    if (args.empty()) return Die("usage: thorbecke clients add|list|remove|secret [--db URL] ...");
     std::string action = args.front();
     args.erase(args.begin());
     auto config = ParseDbArgs(args);
@@ -350,9 +418,22 @@ int CmdClients(std::vector<std::string> args) {
                 if (!g.max_vertrouwelijkheid.empty()) grants += "<=" + g.max_vertrouwelijkheid;
             }
             std::printf(
-                "%s\t%s\t%s\n", c.client_id.c_str(), c.all_rights ? "all-rights" : grants.c_str(), c.label.c_str()
+                "%s\t%s\t%s%s\n",
+                c.client_id.c_str(),
+                c.all_rights ? "all-rights" : grants.c_str(),
+                c.label.c_str(),
+                c.secret.empty() ? " (no secret)" : ""
             );
         }
+        return 0;
+    }
+    if (action == "secret") {
+        // A client registered through the Autorisaties API gets the secret that signs its tokens.
+        if (args.size() != 4 || args[0] != "--client-id" || args[2] != "--secret" || args[3].empty())
+            return Die("usage: thorbecke clients secret --client-id X --secret S");
+        auto st = RunSync(clients.SetSecret(args[1], args[3]));
+        if (!st) return Die(st.error().detail);
+        std::printf("secret of client %s saved\n", args[1].c_str());
         return 0;
     }
     if (action == "remove") {
@@ -470,6 +551,24 @@ int CmdZakenLoad(std::vector<std::string> args) {
     return 0;
 }
 
+//! `notificaties status`: per abonnement what is pending, failed and delivered (as GET /beheer/... shows it).
+int CmdNotificaties(std::vector<std::string> args) {
+    if (args.empty() || args.front() != "status") {
+        return Die("usage: thorbecke notificaties status [--db URL | --data-dir DIR]");
+    }
+    args.erase(args.begin());
+    auto config = ParseDbArgs(args);
+    if (!config) return Die(config.error().detail);
+    if (!args.empty()) return Die(fmt::format("unknown option '{}' for notificaties status", args.front()));
+    auto db = OpenAndMigrate(*config);
+    if (!db) return Die(db.error().detail);
+    notificaties::DeliveryStore deliveries(**db);
+    auto list = RunSync(deliveries.Summary());
+    if (!list) return Die(list.error().detail);
+    std::fputs(notificaties::SummaryText(*list).c_str(), stdout);
+    return 0;
+}
+
 int CmdMigrate(std::vector<std::string> args) {
     auto config = ParseDbArgs(args);
     if (!config) return Die(config.error().detail);
@@ -485,13 +584,16 @@ void Usage() {
   clients    add|list|remove API clients: thorbecke clients add --client-id X --secret Y (--all-rights | --scope ztc:catalogi.lezen ...)
              a grant of the Zaken API can be limited to a zaaktype and a maximum vertrouwelijkheidaanduiding:
              --zaaktype URL --max-vertrouwelijkheid openbaar --scope zrc:zaken.lezen (limits apply to later --scope)
-             likewise --besluittype URL (brc) and --informatieobjecttype URL (drc)
+             likewise --besluittype URL (brc) and --informatieobjecttype URL (drc); a client's rights are those of its
+             applicatie (Autorisaties API): `add` creates or replaces it, and `--all-rights` makes the first admin
+             clients secret --client-id X --secret Y: the secret of a client id registered through the Autorisaties API
   token      print a JWT for a client: thorbecke token --client-id X --secret Y
   migrate    bring the database schema up to date
   zaken-load add zaken in bulk (benchmarks, trials): thorbecke zaken-load --zaken N [--zaaktypen 100] [--seed 1]
              [--batch 2000] [--append]; creates a catalogue with published zaaktypen and writes one zaak per
              zaaktype through the Zaken service, the rest in bulk; prints progress, then a JSON summary
-Database for clients/migrate/zaken-load: --db URL or --data-dir DIR (as for serve).
+  notificaties status   per abonnement: notification deliveries pending, failed and delivered, the latest error
+Database for clients/migrate/zaken-load/notificaties: --db URL or --data-dir DIR (as for serve).
 )");
 }
 
@@ -519,6 +621,7 @@ int main(int argc, char** argv) {
         if (cmd == "token") return CmdToken(args);
         if (cmd == "migrate") return CmdMigrate(args);
         if (cmd == "zaken-load") return CmdZakenLoad(args);
+        if (cmd == "notificaties") return CmdNotificaties(args);
     } catch (const std::exception& e) {
         return Die(e.what());
     }

@@ -8,6 +8,22 @@ namespace thorbecke {
 
 namespace {
 
+// "a, b,,c" -> {"a", "b", "c"}
+std::vector<std::string> SplitList(const std::string& text) {
+    std::vector<std::string> items;
+    std::size_t start = 0;
+    while (start <= text.size()) {
+        std::size_t end = text.find(',', start);
+        if (end == std::string::npos) end = text.size();
+        std::string item = text.substr(start, end - start);
+        item.erase(0, item.find_first_not_of(" \t"));
+        item.erase(item.find_last_not_of(" \t") + 1);
+        if (!item.empty()) items.push_back(std::move(item));
+        start = end + 1;
+    }
+    return items;
+}
+
 std::optional<std::string> Env(const char* name) {
     const char* v = std::getenv(name);
     if (!v || !*v) return std::nullopt;
@@ -50,6 +66,9 @@ void ApplyEnvironment(Config& c) {
     if (auto v = Env("THORBECKE_DOCUMENT_INLINE_MAX_BYTES"))
         c.document_inline_max_bytes = std::strtoull(v->c_str(), nullptr, 10);
     if (auto v = Env("THORBECKE_DOCUMENT_PART_BYTES")) c.document_part_bytes = std::strtoull(v->c_str(), nullptr, 10);
+    if (auto v = Env("THORBECKE_NOTIFICATIES_ALLOWED_HOSTS")) c.notificaties_allowed_hosts = SplitList(*v);
+    if (auto v = Env("THORBECKE_NOTIFICATIES_RETRY_HOURS"))
+        c.notificaties_retry_hours = std::strtod(v->c_str(), nullptr);
 }
 
 Result<Config> ParseServeArgs(const std::vector<std::string>& args) {
@@ -98,6 +117,27 @@ Result<Config> ParseServeArgs(const std::vector<std::string>& args) {
             if (a == "--document-max-bytes") c.document_max_bytes = bytes;
             if (a == "--document-inline-max-bytes") c.document_inline_max_bytes = bytes;
             if (a == "--document-part-bytes") c.document_part_bytes = bytes;
+        } else if (a == "--notificaties-allowed-hosts") {
+            auto v = value();
+            if (!v) return Fail(v.error());
+            c.notificaties_allowed_hosts = SplitList(*v);
+        } else if (a == "--notificaties-retry-hours") {
+            auto v = value();
+            if (!v) return Fail(v.error());
+            char* end = nullptr;
+            double hours = std::strtod(v->c_str(), &end);
+            if (v->empty() || *end != '\0' || !(hours > 0))
+                return Fail(Error::Internal(fmt::format("{} expects a positive number, got '{}'", a, *v)));
+            c.notificaties_retry_hours = hours;
+        } else if (a == "--notificaties-timeout-ms" || a == "--notificaties-backoff-ms" || a == "--notificaties-backoff-max-ms" || a == "--notificaties-poll-ms" || a == "--notificaties-concurrency") {
+            auto n = number();
+            if (!n) return Fail(n.error());
+            if (*n <= 0) return Fail(Error::Internal(fmt::format("{} must be positive", a)));
+            if (a == "--notificaties-timeout-ms") c.notificaties_timeout_ms = *n;
+            if (a == "--notificaties-backoff-ms") c.notificaties_backoff_ms = *n;
+            if (a == "--notificaties-backoff-max-ms") c.notificaties_backoff_max_ms = *n;
+            if (a == "--notificaties-poll-ms") c.notificaties_poll_ms = *n;
+            if (a == "--notificaties-concurrency") c.notificaties_concurrency = static_cast<int>(*n);
         } else {
             return Fail(Error::Internal(fmt::format("unknown option '{}'\n{}", a, ServeUsage())));
         }
@@ -128,6 +168,17 @@ std::string ServeUsage() {
   --document-inline-max-bytes N
                             largest JSON body with base64 content (THORBECKE_DOCUMENT_INLINE_MAX_BYTES, default 128 MiB)
   --document-part-bytes N   size of the parts of a large upload (THORBECKE_DOCUMENT_PART_BYTES, default 16 MiB)
+  --notificaties-allowed-hosts H1,H2
+                            callback hosts that may be on private or loopback addresses
+                            (THORBECKE_NOTIFICATIES_ALLOWED_HOSTS, default none: only public addresses)
+  --notificaties-retry-hours H
+                            retry a notification delivery this long, then mark it failed
+                            (THORBECKE_NOTIFICATIES_RETRY_HOURS, default 24; fractions allowed)
+  --notificaties-timeout-ms MS      deadline of one delivery POST (default 10000)
+  --notificaties-backoff-ms MS      wait after the first failed delivery, doubling per failure (default 1000)
+  --notificaties-backoff-max-ms MS  longest wait between delivery attempts (default 600000)
+  --notificaties-poll-ms MS         look for deliveries from other processes this often (default 500)
+  --notificaties-concurrency N      delivery POSTs in flight per node (default 32)
 )";
 }
 

@@ -26,6 +26,16 @@ struct Config {
     std::uint64_t document_max_bytes = 4ULL << 30;
     std::uint64_t document_inline_max_bytes = 128ULL << 20;
     std::uint64_t document_part_bytes = 16ULL << 20;
+    // Notificaties: delivery to abonnementen (notificaties/dispatcher.h).
+    double notificaties_retry_hours = 24;  // retried this long, then the delivery is marked failed
+    std::int64_t notificaties_timeout_ms = 10'000;
+    std::int64_t notificaties_backoff_ms = 1'000;
+    std::int64_t notificaties_backoff_max_ms = 600'000;
+    std::int64_t notificaties_poll_ms = 500;
+    int notificaties_concurrency = 32;
+    //! Callback hosts that may be on a private or loopback address (host names or IP literals); all others
+    //! must resolve to public addresses (no requests into the server's own network).
+    std::vector<std::string> notificaties_allowed_hosts;
 
     [[nodiscard]] std::string DatabaseUrl() const;
 };

@@ -94,6 +94,16 @@ asio::awaitable<Status> Service::WriteAudit(Ctx& ctx, storage::Session& s, std::
     co_return co_await Announce(s, change, zaak, ctx.base);
 }
 
+asio::awaitable<Status> Service::AnnounceRemoval(storage::Session& s, const ZaakRow& zaak, const std::string& base) {
+    // The audit trail goes with the zaak (zrc-023); the announcement of its removal does not.
+    audit::Change change;
+    change.actie = "destroy";
+    change.hoofd_object = std::string(1, json::kBaseMarkerChar) + std::string(kZakenPath) + zaak.uuid;
+    change.resource = "zaak";
+    change.resource_url = change.hoofd_object;
+    co_return co_await Announce(s, change, zaak, base);
+}
+
 asio::awaitable<Status> Service::Announce(
     storage::Session& s, const audit::Change& change, const ZaakRow& zaak, const std::string& base
 ) {
@@ -375,10 +385,14 @@ asio::awaitable<Result<http::Response>> Service::Remove(const Operation& op, htt
                 if (!gone) co_return gone;
                 auto trail = co_await store_.DeleteAudit(s, d.uuid);
                 if (!trail) co_return trail;
+                auto announced = co_await AnnounceRemoval(s, d, ctx.base);
+                if (!announced) co_return announced;
             }
             auto del = co_await store_.DeleteZaak(s, **z);
             if (!del) co_return del;
-            co_return co_await store_.DeleteAudit(s, target);
+            auto trail = co_await store_.DeleteAudit(s, target);
+            if (!trail) co_return trail;
+            co_return co_await AnnounceRemoval(s, **z, ctx.base);
         }
         auto o = co_await store_.GetObject(s, target, true);
         if (!o) co_return Fail(o.error());

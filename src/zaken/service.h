@@ -104,6 +104,7 @@ class Service final : public Links {
     asio::awaitable<Status> Announce(
         storage::Session& s, const audit::Change& change, const ZaakRow& zaak, const std::string& base
     );
+    asio::awaitable<Status> AnnounceRemoval(storage::Session& s, const ZaakRow& zaak, const std::string& base);
 
     asio::awaitable<Result<std::vector<std::string>>> RenderZaken(
         storage::Session& s, const std::vector<ZaakRow>& rows, const std::string& base

@@ -11,7 +11,8 @@ type.  OAS 3.0 specifics are translated to JSON Schema draft 7:
   mapping's keys, and per key `if {<prop>: const <key>} then {$ref: <mapped schema>}` (under
   `allOf`): the variants often differ in optional fields only, so a plain `oneOf` would reject a valid
   object that matches several of them.  Without a mapping the branches become an `anyOf`.
-* `readOnly` / `writeOnly` / `example` / `format` are ignored (format is not enforced).
+* `readOnly` / `writeOnly` / `example` / `format` are ignored (format is not enforced), but a writeOnly
+  property is not required in a response.
 
 A response whose status code the operation does not declare is validated against the `Fout` error
 schema when it is problem+json (e.g. 404 on a page beyond the last, 405, 413); anything else that the
@@ -42,6 +43,8 @@ API_SPECS = {
     "/zaken/api/v1": "zaken.yaml",
     "/documenten/api/v1": "documenten.yaml",
     "/besluiten/api/v1": "besluiten.yaml",
+    "/autorisaties/api/v1": "autorisaties.yaml",
+    "/notificaties/api/v1": "notificaties.yaml",
 }
 
 
@@ -113,6 +116,11 @@ def _convert(node):
                         for k, v in value.items()}
             continue
         out[key] = _convert(value)
+    # OAS 3.0: a required writeOnly property is required in requests only (Abonnement.auth); responses are checked.
+    if isinstance(out.get("required"), list) and isinstance(node.get("properties"), dict):
+        write_only = {k for k, v in node["properties"].items() if isinstance(v, dict) and v.get("writeOnly")}
+        if write_only:
+            out["required"] = [r for r in out["required"] if r not in write_only]
     if node.get("nullable") is True:
         return {"anyOf": [out, {"type": "null"}]}
     return out

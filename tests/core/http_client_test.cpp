@@ -39,8 +39,9 @@ constexpr auto kTuple = asio::as_tuple(asio::use_awaitable);
 
 using testing::RunCoro;
 
-// Answers GETs on 127.0.0.1: "/missing" is a 404, "/big" a 1000-byte body, "/garbage" not HTTP at all; any
-// other target 200 with a body that echoes the target, Host and Accept.
+// Answers requests on 127.0.0.1: "/missing" is a 404, "/big" a 1000-byte body, "/garbage" not HTTP at all,
+// "/echo" 201 with the method, Authorization, Content-Type and body; any other target 200 with a body that
+// echoes the target, Host and Accept.
 class TinyServer {
   public:
     explicit TinyServer(asio::io_context& ctx) : acceptor_(ctx, tcp::endpoint(asio::ip::make_address("127.0.0.1"), 0)) {
@@ -77,6 +78,15 @@ class TinyServer {
             if (target == "/missing") {
                 response.result(bhttp::status::not_found);
                 response.body() = "niet gevonden";
+            } else if (target == "/echo") {
+                response.result(bhttp::status::created);
+                response.body() = fmt::format(
+                    "{}|{}|{}|{}",
+                    std::string_view(request.method_string()),
+                    std::string_view(request[bhttp::field::authorization]),
+                    std::string_view(request[bhttp::field::content_type]),
+                    request.body()
+                );
             } else if (target == "/big") {
                 response.body() = std::string(1000, 'x');
             } else {
@@ -106,9 +116,27 @@ ClientOptions Short(std::chrono::milliseconds timeout, std::size_t max_body_byte
     return options;
 }
 
+ClientOptions Blocking(std::vector<std::string> allowed_hosts = {}) {
+    ClientOptions options = Short(2000ms);
+    options.block_private_addresses = true;
+    options.allowed_hosts = std::move(allowed_hosts);
+    return options;
+}
+
+ClientRequest Post(std::string url, std::string body = R"({"kanaal":"zaken"})") {
+    ClientRequest request;
+    request.url = std::move(url);
+    request.headers = {{"Authorization", "Bearer geheim"}, {"Content-Type", "application/json"}};
+    request.body = std::move(body);
+    return request;
+}
+
 class HttpClientTest : public ::testing::Test {
   protected:
     Result<ClientAnswer> Get(HttpClient& client, std::string url) { return RunCoro(ctx_, client.Get(std::move(url))); }
+    Result<ClientAnswer> Send(HttpClient& client, ClientRequest request) {
+        return RunCoro(ctx_, client.Send(std::move(request)));
+    }
 
     asio::io_context ctx_;
     TinyServer server_{ctx_};
@@ -244,6 +272,135 @@ TEST_F(HttpClientTest, CachingClientStaysBounded) {
     EXPECT_EQ(server_.requests, 3);
     ASSERT_TRUE(Get(*cached, server_.Url("/r/2")));  // kept after the clear
     EXPECT_EQ(server_.requests, 3);
+}
+
+TEST_F(HttpClientTest, SendPostsTheBodyAndHeaders) {
+    auto client = Client();
+    auto answer = Send(*client, Post(server_.Url("/echo")));
+    ASSERT_TRUE(answer) << answer.error().detail;
+    EXPECT_EQ(answer->status, 201u);
+    EXPECT_EQ(answer->body, R"(POST|Bearer geheim|application/json|{"kanaal":"zaken"})");
+
+    ClientRequest put = Post(server_.Url("/echo"), "");
+    put.method = "PUT";
+    put.headers.clear();
+    auto empty = Send(*client, put);
+    ASSERT_TRUE(empty) << empty.error().detail;
+    EXPECT_EQ(empty->body, "PUT|||");
+    EXPECT_EQ(server_.requests, 2);
+}
+
+TEST_F(HttpClientTest, SendRefusesBadMethodsAndHeaders) {
+    auto client = Client();
+    ClientRequest unknown = Post(server_.Url("/echo"));
+    unknown.method = "FROB LE";
+    std::vector<ClientRequest> bad{unknown};
+    for (auto header : std::vector<std::pair<std::string, std::string>>{
+             {"Authorization", "Bearer x\r\nX-Evil: 1"},
+             {"Authorization", "a\nb"},
+             {"X Evil", "1"},
+             {"X-Evil:", "1"},
+             {"", "1"}}) {
+        ClientRequest request = Post(server_.Url("/echo"));
+        request.headers = {header};
+        bad.push_back(request);
+    }
+    for (auto& request : bad) {
+        auto answer = Send(*client, request);
+        ASSERT_FALSE(answer) << request.method << " " << request.headers.size();
+        EXPECT_EQ(answer.error().status, 400);
+        EXPECT_EQ(answer.error().code, "invalid-request");
+    }
+    auto url = Send(*client, Post("ftp://127.0.0.1/x"));
+    ASSERT_FALSE(url);
+    EXPECT_EQ(url.error().code, "invalid-url");
+    EXPECT_EQ(server_.requests, 0);
+}
+
+TEST_F(HttpClientTest, PolicyRefusesLoopbackUnlessListed) {
+    auto blocking = Client(Blocking());
+    auto refused = Send(*blocking, Post(server_.Url("/echo")));
+    ASSERT_FALSE(refused);
+    EXPECT_EQ(refused.error().status, 403);
+    EXPECT_EQ(refused.error().code, "forbidden-address");
+    EXPECT_NE(refused.error().detail.find("127.0.0.1"), std::string::npos) << refused.error().detail;
+    // A name is judged by what it resolves to.
+    auto by_name = Get(*blocking, fmt::format("http://localhost:{}/x", server_.port()));
+    ASSERT_FALSE(by_name);
+    EXPECT_EQ(by_name.error().code, "forbidden-address");
+    EXPECT_EQ(server_.requests, 0);
+
+    auto listed = Client(Blocking({"example.org", "127.0.0.1"}));
+    auto sent = Send(*listed, Post(server_.Url("/echo")));
+    ASSERT_TRUE(sent) << sent.error().detail;
+    EXPECT_EQ(sent->status, 201u);
+    // Listing a name allows that name (any case), not the addresses it resolves to under other names.
+    auto named = Client(Blocking({"LocalHost"}));
+    auto got = Get(*named, fmt::format("http://localhost:{}/x", server_.port()));
+    ASSERT_TRUE(got) << got.error().detail;
+    EXPECT_EQ(got->status, 200u);
+    auto other = Get(*named, server_.Url("/x"));
+    ASSERT_FALSE(other);
+    EXPECT_EQ(other.error().code, "forbidden-address");
+    EXPECT_EQ(server_.requests, 2);
+
+    auto off = Client(Short(2000ms));  // no policy: everything may be reached (the default)
+    ASSERT_TRUE(Send(*off, Post(server_.Url("/echo"))));
+}
+
+TEST_F(HttpClientTest, PolicyRefusesInternalAndReservedAddresses) {
+    auto client = Client(Blocking({"192.0.2.99", "[::2]"}));
+    for (const char* url :
+         {"http://0.0.0.0/x",
+          "http://10.1.2.3/x",
+          "http://100.64.0.1/x",
+          "http://127.1.2.3/x",
+          "http://169.254.169.254/latest/meta-data",
+          "http://172.16.0.1/x",
+          "http://172.31.255.255/x",
+          "http://192.168.1.1/x",
+          "http://224.0.0.1/x",
+          "http://255.255.255.255/x",
+          "http://[::]/x",
+          "http://[::1]/x",
+          "http://[::ffff:127.0.0.1]/x",
+          "http://[::ffff:10.0.0.1]/x",
+          "http://[fc00::1]/x",
+          "http://[fd12:3456::1]/x",
+          "http://[fe80::1]/x",
+          "http://[ff02::1]/x",
+          "http://[64:ff9b::a00:1]/x",
+          "http://[2002:c0a8:0101::1]/x"}) {
+        auto answer = Get(*client, url);
+        ASSERT_FALSE(answer) << url;
+        EXPECT_EQ(answer.error().code, "forbidden-address") << url << ": " << answer.error().detail;
+    }
+    // Public and listed addresses pass the policy (and then fail to connect in a test network, quickly).
+    auto quick = Blocking({"192.0.2.99", "[::2]"});
+    quick.timeout = 300ms;
+    auto fast = Client(quick);
+    for (const char* url :
+         {"http://172.32.0.1/x",
+          "http://100.128.0.1/x",
+          "http://192.0.2.99/x",
+          "http://[::2]/x",
+          "http://[2001:db8::1]/x"}) {
+        auto answer = Get(*fast, url);
+        if (!answer) {
+            EXPECT_NE(answer.error().code, "forbidden-address") << url;
+        }
+    }
+}
+
+TEST_F(HttpClientTest, CachingClientPassesSendOn) {
+    auto inner = Client();
+    auto cached = MakeCachingHttpClient(*inner, 10s);
+    for (int i = 0; i < 2; ++i) {
+        auto answer = Send(*cached, Post(server_.Url("/echo")));
+        ASSERT_TRUE(answer) << answer.error().detail;
+        EXPECT_EQ(answer->status, 201u);
+    }
+    EXPECT_EQ(server_.requests, 2);
 }
 
 TEST(HttpClientMakeTest, MissingCaFileFails) {

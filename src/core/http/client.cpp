@@ -1,15 +1,20 @@
 #include "core/http/client.h"
 
+#include <algorithm>
+#include <array>
+#include <cctype>
+#include <charconv>
+#include <cstdint>
 #include <map>
 #include <mutex>
-
-#include <charconv>
 #include <string_view>
 #include <system_error>
 #include <utility>
+#include <vector>
 
 #include <fmt/format.h>
 #include <boost/asio/as_tuple.hpp>
+#include <boost/asio/ip/address.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/ssl/context.hpp>
 #include <boost/asio/ssl/error.hpp>
@@ -21,7 +26,6 @@
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/core/stream_traits.hpp>
 #include <boost/beast/core/tcp_stream.hpp>
-#include <boost/beast/http/empty_body.hpp>
 #include <boost/beast/http/error.hpp>
 #include <boost/beast/http/read.hpp>
 #include <boost/beast/http/string_body.hpp>
@@ -73,6 +77,19 @@ Error BadAnswer(std::string_view url, std::string_view what) {
         {}};
 }
 
+Error ForbiddenAddress(std::string_view url, std::string_view what) {
+    return Error{
+        403,
+        "forbidden-address",
+        "Het adres is niet toegestaan.",
+        fmt::format("{} is niet toegestaan: {}.", url, what),
+        {}};
+}
+
+Error InvalidRequest(std::string_view why) {
+    return Error{400, "invalid-request", "Ongeldig verzoek.", std::string(why), {}};
+}
+
 std::string Describe(const boost::system::error_code& ec) {
     if (ec == beast::error::timeout || ec == asio::error::operation_aborted) return "time-out";
     return ec.message();
@@ -119,20 +136,90 @@ Result<Endpoint> ParseUrl(std::string_view url) {
     return endpoint;
 }
 
-// Sends the GET and reads the answer on an established (TCP or TLS) stream.
+bool InPrefix(std::uint32_t address, std::uint32_t prefix, int bits) {
+    const std::uint32_t mask = bits == 0 ? 0 : ~std::uint32_t{0} << (32 - bits);
+    return (address & mask) == prefix;
+}
+
+// Addresses that lead into the server's own machine or network, or nowhere: "this network" and unspecified,
+// RFC 1918, CGNAT, loopback, link-local, IETF protocol assignments, benchmarking, multicast, reserved.
+bool IsPublicV4(const asio::ip::address_v4& address) {
+    const std::uint32_t a = address.to_uint();
+    struct Range {
+        std::uint32_t prefix;
+        int bits;
+    };
+    static constexpr std::array<Range, 11> kBlocked{{
+        {0x00000000, 8},   // 0.0.0.0/8
+        {0x0A000000, 8},   // 10.0.0.0/8
+        {0x64400000, 10},  // 100.64.0.0/10
+        {0x7F000000, 8},   // 127.0.0.0/8
+        {0xA9FE0000, 16},  // 169.254.0.0/16
+        {0xAC100000, 12},  // 172.16.0.0/12
+        {0xC0000000, 24},  // 192.0.0.0/24
+        {0xC0A80000, 16},  // 192.168.0.0/16
+        {0xC6120000, 15},  // 198.18.0.0/15
+        {0xE0000000, 4},   // 224.0.0.0/4 multicast
+        {0xF0000000, 4},   // 240.0.0.0/4 reserved and broadcast
+    }};
+    return std::none_of(kBlocked.begin(), kBlocked.end(), [a](const Range& r) {
+        return InPrefix(a, r.prefix, r.bits);
+    });
+}
+
+asio::ip::address_v4 EmbeddedV4(const asio::ip::address_v6::bytes_type& b, std::size_t at) {
+    return asio::ip::address_v4(asio::ip::address_v4::bytes_type{b[at], b[at + 1], b[at + 2], b[at + 3]});
+}
+
+bool IsPublic(const asio::ip::address& address) {
+    if (address.is_v4()) return IsPublicV4(address.to_v4());
+    const asio::ip::address_v6 v6 = address.to_v6();
+    const auto b = v6.to_bytes();
+    if (v6.is_v4_mapped()) return IsPublicV4(EmbeddedV4(b, 12));
+    // ::/96 holds ::, ::1 and the old IPv4-compatible addresses: judged by their last four bytes, all blocked
+    // when those are (0.0.0.0 and 0.0.0.1 are).
+    if (std::all_of(b.begin(), b.begin() + 12, [](unsigned char c) { return c == 0; })) {
+        return IsPublicV4(EmbeddedV4(b, 12));
+    }
+    if (v6.is_link_local() || v6.is_site_local() || v6.is_multicast()) return false;
+    if ((b[0] & 0xFE) == 0xFC) return false;  // fc00::/7 unique local
+    // NAT64 (64:ff9b::/96) and 6to4 (2002::/16) reach the IPv4 address they carry.
+    static constexpr std::array<unsigned char, 12> kNat64{0x00, 0x64, 0xFF, 0x9B, 0, 0, 0, 0, 0, 0, 0, 0};
+    if (std::equal(kNat64.begin(), kNat64.end(), b.begin())) return IsPublicV4(EmbeddedV4(b, 12));
+    if (b[0] == 0x20 && b[1] == 0x02) return IsPublicV4(EmbeddedV4(b, 2));
+    return true;
+}
+
+std::string Lower(std::string_view text) {
+    std::string lower(text);
+    std::transform(lower.begin(), lower.end(), lower.begin(), [](unsigned char c) {
+        return static_cast<char>(std::tolower(c));
+    });
+    return lower;
+}
+
+// Host names compare case-insensitively, IP literals as addresses ("::1" is "0:0::1"); "[::1]" is accepted.
+bool SameHost(std::string_view allowed, std::string_view host) {
+    if (allowed.size() > 2 && allowed.front() == '[' && allowed.back() == ']') {
+        allowed = allowed.substr(1, allowed.size() - 2);
+    }
+    boost::system::error_code allowed_ec;
+    boost::system::error_code host_ec;
+    auto allowed_ip = asio::ip::make_address(std::string(allowed), allowed_ec);
+    auto host_ip = asio::ip::make_address(std::string(host), host_ec);
+    if (!allowed_ec && !host_ec) return allowed_ip == host_ip;
+    return Lower(allowed) == Lower(host);
+}
+
+// Sends the request and reads the answer on an established (TCP or TLS) stream.
 template <class Stream>
 asio::awaitable<Result<ClientAnswer>> Talk(
     Stream& stream,
-    const Endpoint& endpoint,
+    bhttp::request<bhttp::string_body>& request,
     const std::string& url,
     std::size_t max_body_bytes,
     Clock::time_point deadline
 ) {
-    bhttp::request<bhttp::empty_body> request{bhttp::verb::get, endpoint.target, 11};
-    request.set(bhttp::field::host, endpoint.host_header);
-    request.set(bhttp::field::user_agent, "Thorbecke");
-    request.set(bhttp::field::accept, "application/json");
-    request.keep_alive(false);
     beast::get_lowest_layer(stream).expires_at(deadline);
     auto [write_ec, written] = co_await bhttp::async_write(stream, request, kUseAwaitableTuple);
     if (write_ec) co_return Fail(Unreachable(url, "verzenden: " + Describe(write_ec)));
@@ -155,14 +242,54 @@ class BeastClient final : public HttpClient {
     asio::awaitable<Result<ClientAnswer>> Get(std::string url) override {
         Result<Endpoint> endpoint = ParseUrl(url);
         if (!endpoint) co_return Fail(std::move(endpoint.error()));
-        Result<ClientAnswer> answer = co_await Exchange(*endpoint, url);
+        bhttp::request<bhttp::string_body> request{bhttp::verb::get, endpoint->target, 11};
+        request.set(bhttp::field::accept, "application/json");
+        Result<ClientAnswer> answer = co_await Exchange(*endpoint, url, request);
+        co_return answer;
+    }
+
+    asio::awaitable<Result<ClientAnswer>> Send(ClientRequest sent) override {
+        Result<Endpoint> endpoint = ParseUrl(sent.url);
+        if (!endpoint) co_return Fail(std::move(endpoint.error()));
+        const bhttp::verb verb = bhttp::string_to_verb(sent.method);
+        if (verb == bhttp::verb::unknown) co_return Fail(InvalidRequest("Onbekende HTTP-methode."));
+        bhttp::request<bhttp::string_body> request{verb, endpoint->target, 11};
+        request.set(bhttp::field::accept, "application/json");
+        for (const auto& [name, value] : sent.headers) {
+            // A line break would let a value (an abonnement's auth header) add headers or a request of its own.
+            constexpr std::string_view kBreaks("\r\n\0", 3);
+            bool bad_name = name.empty() || name.find_first_of(" :\t") != std::string::npos;
+            if (bad_name || name.find_first_of(kBreaks) != std::string::npos ||
+                value.find_first_of(kBreaks) != std::string::npos) {
+                co_return Fail(InvalidRequest("Ongeldige header in het verzoek."));
+            }
+            request.set(name, value);
+        }
+        request.body() = std::move(sent.body);
+        Result<ClientAnswer> answer = co_await Exchange(*endpoint, sent.url, request);
         co_return answer;
     }
 
   private:
-    // One GET, start to finish, within options_.timeout, on the caller's executor. Touches no member but the
-    // options and the TLS context (SSL_new on a shared SSL_CTX is thread-safe), so calls may run concurrently.
-    asio::awaitable<Result<ClientAnswer>> Exchange(const Endpoint& endpoint, const std::string& url) {
+    [[nodiscard]] bool Allowed(const Endpoint& endpoint) const {
+        return std::any_of(options_.allowed_hosts.begin(), options_.allowed_hosts.end(), [&](const std::string& h) {
+            return SameHost(h, endpoint.host);
+        });
+    }
+
+    // One request, start to finish, within options_.timeout, on the caller's executor. Touches no member but
+    // the options and the TLS context (SSL_new on a shared SSL_CTX is thread-safe), so calls may run
+    // concurrently.
+    asio::awaitable<Result<ClientAnswer>> Exchange(
+        const Endpoint& endpoint, const std::string& url, bhttp::request<bhttp::string_body>& request
+    ) {
+        request.set(bhttp::field::host, endpoint.host_header);
+        request.set(bhttp::field::user_agent, "Thorbecke");
+        request.keep_alive(false);
+        if (!request.body().empty() || request.method() == bhttp::verb::post || request.method() == bhttp::verb::put ||
+            request.method() == bhttp::verb::patch) {
+            request.prepare_payload();
+        }
         auto executor = co_await asio::this_coro::executor;
         const auto deadline = Clock::now() + options_.timeout;
 
@@ -186,11 +313,25 @@ class BeastClient final : public HttpClient {
             co_return Fail(Unreachable(url, fmt::format("{} opzoeken: {}", endpoint.host, Describe(resolve_ec))));
         }
 
+        // The addresses checked are the addresses connected to: a name cannot resolve to a public address for
+        // a check and to a private one for the connection.
+        std::vector<tcp::endpoint> targets;
+        for (const auto& entry : endpoints) targets.push_back(entry.endpoint());
+        if (options_.block_private_addresses && !Allowed(endpoint)) {
+            for (const auto& target : targets) {
+                if (!IsPublic(target.address())) {
+                    co_return Fail(ForbiddenAddress(
+                        url, fmt::format("{} is een intern of gereserveerd adres", target.address().to_string())
+                    ));
+                }
+            }
+        }
+
         beast::tcp_stream tcp_stream(executor);
         tcp_stream.expires_at(deadline);
-        auto [connect_ec, connected] = co_await tcp_stream.async_connect(endpoints, kUseAwaitableTuple);
+        auto [connect_ec, connected] = co_await tcp_stream.async_connect(targets, kUseAwaitableTuple);
         if (connect_ec) co_return Fail(Unreachable(url, "verbinden: " + Describe(connect_ec)));
-        if (!endpoint.tls) co_return co_await Talk(tcp_stream, endpoint, url, options_.max_body_bytes, deadline);
+        if (!endpoint.tls) co_return co_await Talk(tcp_stream, request, url, options_.max_body_bytes, deadline);
 
         beast::ssl_stream<beast::tcp_stream> tls_stream(std::move(tcp_stream), tls_);
         // SNI, for host names only. SSL_set_tlsext_host_name spelled out: the macro hides a C-style cast.
@@ -205,7 +346,7 @@ class BeastClient final : public HttpClient {
         auto [handshake_ec] = co_await tls_stream.async_handshake(ssl::stream_base::client, kUseAwaitableTuple);
         if (handshake_ec == beast::error::timeout) co_return Fail(Unreachable(url, "TLS: time-out"));
         if (handshake_ec) co_return Fail(BadAnswer(url, "TLS: " + handshake_ec.message()));
-        co_return co_await Talk(tls_stream, endpoint, url, options_.max_body_bytes, deadline);
+        co_return co_await Talk(tls_stream, request, url, options_.max_body_bytes, deadline);
     }
 
     const ClientOptions options_;
@@ -256,6 +397,12 @@ class CachingClient final : public HttpClient {
             if (answers_.size() >= max_entries_) answers_.clear();  // simple bound; refills from use
             answers_[std::move(url)] = {now, *answer};
         }
+        co_return answer;
+    }
+
+    // Notifications and other requests with an effect are never answered from memory.
+    asio::awaitable<Result<ClientAnswer>> Send(ClientRequest request) override {
+        auto answer = co_await inner_.Send(std::move(request));
         co_return answer;
     }
 

@@ -152,6 +152,21 @@ std::optional<http::Method> OasMethod(std::string_view key) {
     return std::nullopt;
 }
 
+std::vector<OasOperation> OasOperations(const SchemaSet& set) {
+    std::vector<OasOperation> out;
+    const auto* paths = set.document().as_object().if_contains("paths");
+    if (!paths || !paths->is_object()) return out;
+    for (const auto& [path, item] : paths->as_object()) {
+        if (!item.is_object()) continue;
+        for (const auto& [key, operation] : item.as_object()) {
+            auto method = OasMethod(key);
+            if (!method || !operation.is_object()) continue;
+            out.push_back(OasOperation{std::string(path), *method, OasScopes(operation.as_object())});
+        }
+    }
+    return out;
+}
+
 std::string TextOf(const bj::object& o, std::string_view key) {
     const auto* v = o.if_contains(key);
     if (!v || !v->is_string()) return {};

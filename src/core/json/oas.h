@@ -45,6 +45,15 @@ std::optional<InvalidParam> CheckQueryParam(
 //! The method of an OAS operation key ("get", "post", ...); nullopt for others (HEAD is served by GET).
 std::optional<http::Method> OasMethod(std::string_view key);
 
+//! One operation of an OAS's paths that a server can route (OasMethod), with the scopes it names (OasScopes).
+struct OasOperation {
+    std::string path;  // as in the OAS, e.g. "/kanaal/{uuid}"
+    http::Method method;
+    std::vector<std::string> scopes;
+};
+//! Every routable operation of the OAS, in document order: what a component registers its routes from.
+std::vector<OasOperation> OasOperations(const SchemaSet& set);
+
 //! A string member's text; "" when absent or not a string.
 std::string TextOf(const boost::json::object& o, std::string_view key);
 

@@ -1,0 +1,177 @@
+"""What Thorbecke's own components announce, black-box over HTTP on both engines: a subscriber (a real
+notify_sink.py process) takes abonnementen on the kanalen of the Catalogi, Zaken, Documenten and Besluiten APIs,
+and every create/update/delete arrives with the kanaal's kenmerken (../shared/specs/zgw/rules/scopes-kanalen);
+a write that is refused halfway announces nothing (the outbox is written in the write's transaction).
+"""
+
+from __future__ import annotations
+
+import base64
+
+import pytest
+
+import conftest
+import zaken_support as zs
+import zgw
+from notify_support import FAST_DELIVERY, Sink, wait_for
+from zgw import describe
+
+NRC = "/notificaties/api/v1"
+DRC = "/documenten/api/v1"
+BRC = "/besluiten/api/v1"
+
+server = conftest.server_fixture(extra_args=FAST_DELIVERY)
+
+
+@pytest.fixture(scope="module")
+def sink(server, tmp_path_factory):
+    s = Sink(tmp_path_factory.mktemp("sink")).start()
+    yield s
+    s.kill()
+
+
+class Setup:
+    """A published zaaktype with a statustype, an informatieobjecttype and a besluittype, and one abonnement
+    per kanaal of the components, each on its own callback path."""
+
+    KANALEN = ("zaken", "documenten", "besluiten", "zaaktypen", "informatieobjecttypen", "besluittypen")
+
+    def __init__(self, api: zgw.Api, sink: Sink):
+        for kanaal in self.KANALEN:
+            r = api.post(api.base_url + NRC + "/abonnement", {
+                "callbackUrl": sink.url(f"/{kanaal}"), "auth": "Bearer componenten",
+                "kanalen": [{"naam": kanaal, "filters": {}}]})
+            assert r.status_code == 201, describe(r)
+        f = zgw.Factory(api)
+        self.catalogus = f.catalogus()["url"]
+        self.iot = f.informatieobjecttype(self.catalogus)["url"]
+        self.iot_other = f.informatieobjecttype(self.catalogus)["url"]  # not one the besluittype allows
+        self.besluittype = f.besluittype(self.catalogus, informatieobjecttypen=[self.iot])["url"]
+        self.zaaktype = f.zaaktype(self.catalogus, besluittypen=[self.besluittype])["url"]
+        self.statustype = f.statustype(self.zaaktype, volgnummer=1)["url"]
+        f.statustype(self.zaaktype, volgnummer=2)  # the eindstatus: the first one does not close the zaak
+        f.ziot(self.zaaktype, self.iot)
+        for url in (self.iot, self.iot_other, self.besluittype, self.zaaktype):
+            f.publish(url)
+
+
+@pytest.fixture(scope="module")
+def setup(admin, sink):
+    return Setup(admin, sink)
+
+
+def arrived(sink: Sink, kanaal: str, resource_url: str, actie: str) -> dict:
+    """The notification of one write, waited for."""
+    def find():
+        for line in sink.received(f"/{kanaal}"):
+            body = line["body"]
+            if body.get("resourceUrl") == resource_url and body.get("actie") == actie:
+                return line
+        return None
+    line = wait_for(find, what=f"{kanaal} {actie} {resource_url}")
+    assert line["auth"] == "Bearer componenten"
+    return line["body"]
+
+
+def test_catalogi_types_announced_with_their_catalogus(setup, sink):
+    for kanaal, url, resource in (("zaaktypen", setup.zaaktype, "zaaktype"),
+                                  ("informatieobjecttypen", setup.iot, "informatieobjecttype"),
+                                  ("besluittypen", setup.besluittype, "besluittype")):
+        body = arrived(sink, kanaal, url, "create")
+        assert body["kanaal"] == kanaal
+        assert body["hoofdObject"] == url
+        assert body["resource"] == resource
+        assert body["kenmerken"] == {"catalogus": setup.catalogus}
+
+
+def test_zaak_and_its_objects_announced_on_the_zaken_kanaal(admin, setup, sink):
+    zrc = zs.Zrc(admin)
+    zaak = zrc.create("/zaken", zs.zaak_payload(setup.zaaktype, vertrouwelijkheidaanduiding="intern"))["url"]
+    kenmerken = {"bronorganisatie": zs.BRONORGANISATIE, "zaaktype": setup.zaaktype,
+                 "vertrouwelijkheidaanduiding": "intern"}
+    body = arrived(sink, "zaken", zaak, "create")
+    assert body["hoofdObject"] == zaak and body["resource"] == "zaak"
+    assert body["kenmerken"] == kenmerken
+    status = zrc.create("/statussen", {"zaak": zaak, "statustype": setup.statustype,
+                                       "datumStatusGezet": "2026-03-01T10:00:00Z"})["url"]
+    body = arrived(sink, "zaken", status, "create")
+    assert body["hoofdObject"] == zaak and body["resource"] == "status"
+    assert body["kenmerken"] == kenmerken
+    resp = zrc.patch(zaak, {"omschrijving": "gewijzigd"})
+    assert resp.status_code == 200, describe(resp)
+    arrived(sink, "zaken", zaak, "partial_update")
+    assert zrc.delete(zaak).status_code == 204
+    body = arrived(sink, "zaken", zaak, "destroy")
+    assert body["kenmerken"] == kenmerken
+
+
+def document(admin, iot: str) -> str:
+    resp = admin.post(DRC + "/enkelvoudiginformatieobjecten", {
+        "bronorganisatie": zs.BRONORGANISATIE, "creatiedatum": "2026-03-01", "titel": "Brief", "auteur": "Balie",
+        "taal": "nld", "informatieobjecttype": iot, "vertrouwelijkheidaanduiding": "openbaar",
+        "inhoud": base64.b64encode(b"brief").decode(), "bestandsnaam": "brief.txt", "formaat": "text/plain"})
+    assert resp.status_code == 201, describe(resp)
+    return resp.json()["url"]
+
+
+def test_documents_announced_on_the_documenten_kanaal(admin, setup, sink):
+    doc = document(admin, setup.iot)
+    body = arrived(sink, "documenten", doc, "create")
+    assert body["resource"] == "enkelvoudiginformatieobject" and body["hoofdObject"] == doc
+    assert body["kenmerken"] == {"bronorganisatie": zs.BRONORGANISATIE, "informatieobjecttype": setup.iot,
+                                 "vertrouwelijkheidaanduiding": "openbaar"}
+    recht = admin.post(DRC + "/gebruiksrechten", {"informatieobject": doc, "startdatum": "2026-03-01T00:00:00Z",
+                                                  "omschrijvingVoorwaarden": "geen"})
+    assert recht.status_code == 201, describe(recht)
+    body = arrived(sink, "documenten", recht.json()["url"], "create")
+    assert body["hoofdObject"] == doc and body["resource"] == "gebruiksrechten"
+    assert admin.delete(recht.json()["url"]).status_code == 204
+    assert admin.delete(doc).status_code == 204
+    arrived(sink, "documenten", doc, "destroy")
+
+
+def test_besluiten_announced_and_a_refused_write_announces_nothing(admin, setup, sink):
+    resp = admin.post(BRC + "/besluiten", {"verantwoordelijkeOrganisatie": zs.BRONORGANISATIE,
+                                           "besluittype": setup.besluittype, "datum": "2026-03-01",
+                                           "ingangsdatum": "2026-03-02"})
+    assert resp.status_code == 201, describe(resp)
+    besluit = resp.json()["url"]
+    body = arrived(sink, "besluiten", besluit, "create")
+    assert body["kenmerken"] == {"verantwoordelijke_organisatie": zs.BRONORGANISATIE,
+                                 "besluittype": setup.besluittype}
+    # besluit_verwerken writes the besluit first and is then refused on its second besluitinformatieobject: the
+    # whole transaction rolls back, its notifications with it.
+    ok_doc = document(admin, setup.iot)
+    refused_doc = document(admin, setup.iot_other)
+    identificatie = zgw.uniq("BESLUIT-NOTIF-")
+    refused = admin.post(BRC + "/besluit_verwerken", {
+        "besluit": {"verantwoordelijkeOrganisatie": zs.BRONORGANISATIE, "identificatie": identificatie,
+                    "besluittype": setup.besluittype, "datum": "2026-03-01", "ingangsdatum": "2026-03-02"},
+        "besluitinformatieobjecten": [{"informatieobject": ok_doc},
+                                      {"informatieobject": refused_doc}]})
+    assert refused.status_code == 400, describe(refused)
+    # A later write on the same kanaal arrives; nothing of the refused one arrived before it (per kanaal the
+    # dispatcher delivers in commit order).
+    assert admin.delete(besluit).status_code == 204
+    arrived(sink, "besluiten", besluit, "destroy")
+    announced = [ln["body"] for ln in sink.received("/besluiten")]
+    assert not [b for b in announced if b["actie"] == "create" and b["resourceUrl"] != besluit
+                and b["resource"] == "besluit"], announced
+
+
+def test_filters_on_kenmerken_select_what_arrives(admin, setup, sink, tmp_path_factory):
+    other = Sink(tmp_path_factory.mktemp("filtered")).start()
+    try:
+        r = admin.post(admin.base_url + NRC + "/abonnement", {
+            "callbackUrl": other.url("/intern"), "auth": "Bearer filter",
+            "kanalen": [{"naam": "zaken", "filters": {"vertrouwelijkheidaanduiding": "intern"}}]})
+        assert r.status_code == 201, describe(r)
+        zrc = zs.Zrc(admin)
+        open_zaak = zrc.create("/zaken", zs.zaak_payload(setup.zaaktype, vertrouwelijkheidaanduiding="openbaar"))
+        intern = zrc.create("/zaken", zs.zaak_payload(setup.zaaktype, vertrouwelijkheidaanduiding="intern"))
+        wait_for(lambda: [ln for ln in other.received("/intern") if ln["body"]["resourceUrl"] == intern["url"]],
+                 what="the zaak that matches the filter")
+        arrived(sink, "zaken", open_zaak["url"], "create")  # delivered elsewhere by now, in order
+        assert not [ln for ln in other.received("/intern") if ln["body"]["resourceUrl"] == open_zaak["url"]]
+    finally:
+        other.kill()
