@@ -318,9 +318,10 @@ void RegisterAdminRoutes(http::Router& router, DeliveryStore& store) {
                 bj::object o;
                 o["id"] = a.id;
                 o["state"] = a.state;
-                o["hoofdObject"] = a.hoofd_object;
                 boost::system::error_code ec;
                 bj::value message = bj::parse(a.message, ec);
+                const bj::value* hoofd = message.is_object() ? message.as_object().if_contains("hoofdObject") : nullptr;
+                o["hoofdObject"] = hoofd ? *hoofd : bj::value(a.hoofd_object);
                 o["message"] = ec ? bj::value(a.message) : std::move(message);
                 o["attempts"] = a.attempts;
                 o["createdAt"] = IsoFromMs(a.created_at);

@@ -7,12 +7,18 @@ a write that is refused halfway announces nothing (the outbox is written in the 
 from __future__ import annotations
 
 import base64
+import os
+import signal
+import threading
+import time
 
 import pytest
+import requests
 
 import conftest
 import zaken_support as zs
 import zgw
+from conftest import running_server
 from notify_support import FAST_DELIVERY, Sink, wait_for
 from zgw import describe
 
@@ -53,6 +59,11 @@ class Setup:
         f.ziot(self.zaaktype, self.iot)
         for url in (self.iot, self.iot_other, self.besluittype, self.zaaktype):
             f.publish(url)
+        self.base_url = api.base_url
+
+    def base_form(self, url: str, base_url: str) -> str:
+        """`url` as a server at `base_url` names it (the port changes when a server restarts)."""
+        return base_url + url[len(self.base_url):]
 
 
 @pytest.fixture(scope="module")
@@ -175,3 +186,93 @@ def test_filters_on_kenmerken_select_what_arrives(admin, setup, sink, tmp_path_f
         assert not [ln for ln in other.received("/intern") if ln["body"]["resourceUrl"] == open_zaak["url"]]
     finally:
         other.kill()
+
+
+class ZaakWriter(threading.Thread):
+    """Creates zaken, each followed by a status, through whatever server `base()` names at the time; a request
+    that fails for want of a server is made again (it may have been committed: then there are two)."""
+
+    def __init__(self, base, setup: Setup, count: int):
+        super().__init__(daemon=True)
+        self.base, self.setup, self.count = base, setup, count
+        self.committed: list[tuple[str, str]] = []  # (zaak uuid, status uuid) answered 201
+        self.error = None
+
+    def post(self, http, path: str, make_body) -> dict:
+        """POSTs make_body(base) to the server of the moment: every URL in the body names that same server."""
+        while True:
+            base = self.base()
+            try:
+                api = zs.Zrc(zgw.Api(base, "admin", "admin-secret", http))
+                r = api.post(path, make_body(base), check=False, timeout=5)
+            except requests.RequestException:
+                time.sleep(0.05)
+                continue
+            if r.status_code == 201:
+                return r.json()
+            if r.status_code < 500:
+                raise AssertionError(describe(r))
+            time.sleep(0.05)
+
+    def run(self):
+        try:
+            http = requests.Session()
+            setup = self.setup
+            for _ in range(self.count):
+                zaak = self.post(http, "/zaken", lambda b: zs.zaak_payload(setup.base_form(setup.zaaktype, b)))
+                status = self.post(http, "/statussen", lambda b, z=zaak["uuid"]: {
+                    "zaak": f"{b}{zs.ZRC}/zaken/{z}", "statustype": setup.base_form(setup.statustype, b),
+                    "datumStatusGezet": "2026-03-01T10:00:00Z"})
+                self.committed.append((zaak["uuid"], status["uuid"]))
+        except Exception as exc:  # noqa: BLE001 - reported by the test
+            self.error = exc
+
+
+def test_zaken_stream_survives_subscriber_and_server_crashes(server, tmp_path_factory):
+    """The issue's end-to-end case with the Zaken API as producer: the subscriber is stopped and restarted
+    mid-stream and Thorbecke is SIGKILLed mid-stream; in the end every zaak in the database was announced exactly
+    as it exists (no zaak announced that was rolled back by the kill), and each zaak's status after the zaak."""
+    with running_server(tmp_path_factory, server.engine, extra_args=FAST_DELIVERY) as srv:
+        http = requests.Session()
+        sink = Sink(tmp_path_factory.mktemp("crash")).start()
+        try:
+            setup = Setup(srv.client("admin", http), sink)
+            writer = ZaakWriter(lambda: srv.base_url, setup, 40)
+            writer.start()
+            wait_for(lambda: len(writer.committed) >= 10 or writer.error, what="10 zaken")
+            sink.kill()
+            wait_for(lambda: len(writer.committed) >= 20 or writer.error, what="20 zaken")
+            os.killpg(srv.proc.pid, signal.SIGKILL)  # a write may be in flight
+            srv.proc.wait(timeout=10)
+            srv.stop()
+            srv.start()  # same database, a new port
+            wait_for(lambda: len(writer.committed) >= 30 or writer.error, what="30 zaken")
+            sink.start()
+            writer.join(timeout=120)
+            assert writer.error is None, writer.error
+            admin = zs.Zrc(srv.client("admin", http))
+            listed = admin.get("/zaken", params={"zaaktype": setup.base_form(setup.zaaktype, srv.base_url)})
+            assert listed.status_code == 200, describe(listed)
+            existing = {z["uuid"] for z in listed.json()["results"]}
+            assert {z for z, _ in writer.committed} <= existing
+
+            def announced():
+                return [ln["body"] for ln in sink.received("/zaken")]
+
+            def uuid_of(url):
+                return url.rstrip("/").rsplit("/", 1)[1]
+
+            wait_for(lambda: existing <= {uuid_of(b["resourceUrl"]) for b in announced()
+                                          if b["resource"] == "zaak" and b["actie"] == "create"},
+                     seconds=60, what="every zaak announced")
+            time.sleep(1)  # anything still on its way arrives now, invented or not
+            bodies = announced()
+            created = [uuid_of(b["resourceUrl"]) for b in bodies if b["resource"] == "zaak" and b["actie"] == "create"]
+            assert set(created) == existing, "a zaak was announced that the database does not have"
+            for zaak, status in writer.committed:
+                order = [i for i, b in enumerate(bodies) if uuid_of(b["hoofdObject"]) == zaak]
+                kinds = [bodies[i]["resource"] for i in order]
+                assert kinds.index("zaak") < kinds.index("status"), f"out of order for zaak {zaak}: {kinds}"
+                assert status in {uuid_of(bodies[i]["resourceUrl"]) for i in order}
+        finally:
+            sink.kill()

@@ -42,7 +42,7 @@ Wakeup& LocalWakeup() {
 }
 
 std::vector<storage::Migration> Migrations() {
-    // hoofd_object is kept beside the message: deliveries are ordered per hoofdObject.
+    // hoofd_object (the URL's path: see OrderKey) is kept beside the message: deliveries are ordered by it.
     const char* sql = R"sql(
 CREATE TABLE notify_outbox (
     id {seq},
@@ -55,9 +55,22 @@ CREATE TABLE notify_outbox (
     return {storage::PortableMigration("0004_notify_outbox", sql)};
 }
 
+namespace {
+
+//! What deliveries are ordered by: the hoofdObject's URL without scheme and host, so that one object reached by
+//! two names (an internal and a public host, a restarted node on another port) is still one sequence.
+std::string OrderKey(std::string_view url) {
+    auto scheme = url.find("://");
+    if (scheme == std::string_view::npos) return std::string(url);
+    auto path = url.find('/', scheme + 3);
+    return path == std::string_view::npos ? std::string("/") : std::string(url.substr(path));
+}
+
+}  // namespace
+
 asio::awaitable<Status> Publish(storage::Session& s, storage::Dialect dialect, const Message& m) {
     std::string body = ToJson(m);
-    auto params = storage::MakeParams(m.kanaal, m.hoofd_object, std::move(body), NowIso());
+    auto params = storage::MakeParams(m.kanaal, OrderKey(m.hoofd_object), std::move(body), NowIso());
     auto r = co_await s.Query(
         "INSERT INTO notify_outbox (kanaal, hoofd_object, message, created_at) VALUES ($1, $2, $3, $4)",
         std::move(params)
