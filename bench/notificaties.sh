@@ -123,12 +123,12 @@ bench_engine() {
   printf '{"zaaktype": "%s%s", "bronorganisatie": "002220647", "verantwoordelijkeOrganisatie": "002220647",
     "omschrijving": "Benchmark", "startdatum": "2026-11-26", "vertrouwelijkheidaanduiding": "openbaar"}\n' \
     "$base" "$zaaktype_path" >"$work/create.json"
-  export BENCH_METHOD=POST BENCH_BODY_FILE="$work/create.json"
+  export BENCH_METHOD=POST BENCH_BODY_FILE="$work/create.json" BENCH_HEADERS="Accept-Crs: EPSG:4326|Content-Crs: EPSG:4326"
   "$py" "$client" unsubscribe "${common[@]}" >/dev/null
   run_wrk "$engine" "create-0" "$base/zaken/api/v1/zaken"
   "$py" "$client" subscribe "${common[@]}" --count 10 >/dev/null || die "$engine: subscribing failed"
   run_wrk "$engine" "create-10" "$base/zaken/api/v1/zaken"
-  export BENCH_METHOD="" BENCH_BODY_FILE=""
+  export BENCH_METHOD="" BENCH_BODY_FILE="" BENCH_HEADERS=""
   note "$engine" hwm_kib "$(status_kib "$server_pid" VmHWM)"
   stop_sink
   stop_server

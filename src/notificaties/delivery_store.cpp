@@ -23,11 +23,25 @@ constexpr std::int64_t kFanoutLock = 0x54686f72626e6f74;
 // Rows per INSERT of deliveries: powers of two, so only a handful of statement texts get prepared.
 constexpr std::size_t kInsertChunk = 64;
 
-// A delivery is first in line when no earlier pending delivery of the same abonnement and hoofdObject
-// exists: that keeps the order per hoofdObject per abonnement, also across nodes.
+// A delivery is first in line when it is the oldest pending delivery of its abonnement and hoofdObject: that
+// keeps the order per hoofdObject per abonnement, also across nodes. Written as a correlated scalar subquery (one
+// probe of the line index per candidate, candidates walked in id order until the LIMIT is reached) rather than
+// NOT EXISTS, which PostgreSQL turns into an anti-join over every pending row: with a backlog of thousands that
+// made each claim cost the whole backlog.
 constexpr std::string_view kFirstInLine =
-    "NOT EXISTS (SELECT 1 FROM notificaties_delivery e WHERE e.abonnement = d.abonnement "
-    "AND e.hoofd_object = d.hoofd_object AND e.state = 'pending' AND e.id < d.id)";
+    "d.id = (SELECT min(e.id) FROM notificaties_delivery e WHERE e.abonnement = d.abonnement "
+    "AND e.hoofd_object = d.hoofd_object AND e.state = 'pending')";
+
+//! PostgreSQL: this transaction's commit does not wait for its WAL to reach the disk. The dispatcher's own
+//! transactions may: losing one in a crash loses the fan-out together with the outbox rows it removed (they are
+//! routed again), a claim (its lease is gone anyway) or a delivery's outcome (it is sent again) — never a
+//! notification. The writes that announce (the outbox rows) stay durable with the change they announce.
+asio::awaitable<Status> WithoutWaitingForDisk(storage::Session& s, Dialect dialect) {
+    if (dialect != Dialect::kPostgres) co_return Status{};
+    auto r = co_await s.Query("SET LOCAL synchronous_commit = off", MakeParams());
+    if (!r) co_return Fail(r.error());
+    co_return Status{};
+}
 
 //! `column IN ids` with the ids as one parameter (see IdsParam).
 std::string IdIn(Dialect d, std::string_view column, int param_no) {
@@ -185,6 +199,8 @@ asio::awaitable<Result<std::size_t>> DeliveryStore::Fanout(std::size_t batch, st
     std::size_t handled = 0;
     auto work = [this, dialect, batch, now_ms, &handled](storage::Session& s) -> asio::awaitable<Status> {
         if (dialect == Dialect::kPostgres) {
+            auto relaxed = co_await WithoutWaitingForDisk(s, dialect);
+            if (!relaxed) co_return relaxed;
             auto lock = co_await s.Query("SELECT pg_try_advisory_xact_lock($1)", MakeParams(kFanoutLock));
             if (!lock) co_return Fail(lock.error());
             if (lock->Text(0, 0) != "t") co_return Status{};  // another node is at it
@@ -261,9 +277,17 @@ asio::awaitable<Result<std::vector<Delivery>>> DeliveryStore::Claim(
         kFirstInLine,
         dialect == Dialect::kPostgres ? " FOR UPDATE SKIP LOCKED" : ""
     );
-    auto claimed =
-        co_await db_.Query(sql, MakeParams(lease_until, std::move(node), now_ms, static_cast<std::int64_t>(n)));
-    if (!claimed) co_return Fail(claimed.error());
+    Result<storage::Rows> claimed = storage::Rows{};
+    auto claim = [&](storage::Session& s) -> asio::awaitable<Status> {
+        auto relaxed = co_await WithoutWaitingForDisk(s, dialect);
+        if (!relaxed) co_return relaxed;
+        claimed = co_await s.Query(sql, MakeParams(lease_until, node, now_ms, static_cast<std::int64_t>(n)));
+        if (!claimed) co_return Fail(claimed.error());
+        co_return Status{};
+    };
+    storage::Database::TxFn claim_fn = claim;
+    auto claim_st = co_await db_.Transaction(std::move(claim_fn));
+    if (!claim_st) co_return Fail(claim_st.error());
     std::vector<Delivery> out;
     if (claimed->empty()) co_return out;
     std::set<std::string> abonnement_set;
@@ -317,6 +341,8 @@ asio::awaitable<Status> DeliveryStore::Record(
 ) {
     const Dialect dialect = db_.dialect();
     auto work = [&](storage::Session& s) -> asio::awaitable<Status> {
+        auto relaxed = co_await WithoutWaitingForDisk(s, dialect);
+        if (!relaxed) co_return relaxed;
         if (!delivered.empty()) {
             // Delivered is delivered, whoever holds the claim now: a node whose lease ran out still removes it.
             std::string sql =
