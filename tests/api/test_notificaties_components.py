@@ -40,7 +40,8 @@ class Setup:
     """A published zaaktype with a statustype, an informatieobjecttype and a besluittype, and one abonnement
     per kanaal of the components, each on its own callback path."""
 
-    KANALEN = ("zaken", "documenten", "besluiten", "zaaktypen", "informatieobjecttypen", "besluittypen")
+    KANALEN = ("zaken", "documenten", "besluiten", "zaaktypen", "informatieobjecttypen", "besluittypen",
+               "autorisaties")
 
     def __init__(self, api: zgw.Api, sink: Sink):
         for kanaal in self.KANALEN:
@@ -168,6 +169,20 @@ def test_besluiten_announced_and_a_refused_write_announces_nothing(admin, setup,
     announced = [ln["body"] for ln in sink.received("/besluiten")]
     assert not [b for b in announced if b["actie"] == "create" and b["resourceUrl"] != besluit
                 and b["resource"] == "besluit"], announced
+
+
+def test_applicaties_announced_on_the_autorisaties_kanaal(admin, setup, sink):
+    resp = admin.post(admin.base_url + "/autorisaties/api/v1/applicaties", {
+        "clientIds": [zgw.uniq("balie-")], "label": "Balie", "heeftAlleAutorisaties": False,
+        "autorisaties": [{"component": "ztc", "scopes": ["catalogi.lezen"]}]})
+    assert resp.status_code == 201, describe(resp)
+    applicatie = resp.json()["url"]
+    body = arrived(sink, "autorisaties", applicatie, "create")
+    assert body["resource"] == "applicatie" and body["hoofdObject"] == applicatie and body["kenmerken"] == {}
+    assert admin.patch(applicatie, {"label": "Balie 2"}).status_code == 200
+    arrived(sink, "autorisaties", applicatie, "partial_update")
+    assert admin.delete(applicatie).status_code == 204
+    arrived(sink, "autorisaties", applicatie, "destroy")
 
 
 def test_filters_on_kenmerken_select_what_arrives(admin, setup, sink, tmp_path_factory):
