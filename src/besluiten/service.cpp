@@ -417,12 +417,7 @@ asio::awaitable<Result<http::Response>> Service::RemoveBesluit(const Operation& 
         }
         auto deleted = co_await store_.DeleteBesluit(s, besluit.uuid);
         if (!deleted) co_return deleted;
-        // The audit trail goes with the besluit; the announcement of its removal does not.
-        audit::Change change;
-        change.actie = "destroy";
-        change.hoofd_object = Marker() + std::string(kBesluitenPath) + besluit.uuid;
-        change.resource = "besluit";
-        change.resource_url = change.hoofd_object;
+        audit::Change change = notify::RemovalOf("besluit", Marker() + std::string(kBesluitenPath) + besluit.uuid);
         co_return co_await Announce(s, change, besluit, base);
     });
     if (!st) co_return Fail(st.error());

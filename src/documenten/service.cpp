@@ -971,12 +971,9 @@ asio::awaitable<Result<http::Response>> Service::DeleteDocument(const Operation&
         auto gone = co_await store_.DeleteDocument(s, uuid);
         if (!gone) co_return Fail(gone.error());
         keys = std::move(*gone);
-        // The audit trail goes with the document; the announcement of its removal does not.
-        audit::Change change;
-        change.actie = "destroy";
-        change.hoofd_object = std::string(1, json::kBaseMarkerChar) + std::string(kDocumentsPath) + uuid;
-        change.resource = "enkelvoudiginformatieobject";
-        change.resource_url = change.hoofd_object;
+        audit::Change change = notify::RemovalOf(
+            "enkelvoudiginformatieobject", std::string(1, json::kBaseMarkerChar) + std::string(kDocumentsPath) + uuid
+        );
         co_return co_await Announce(s, change, *row, req.base_url);
     });
     if (!st) co_return Fail(st.error());

@@ -96,11 +96,8 @@ asio::awaitable<Status> Service::WriteAudit(Ctx& ctx, storage::Session& s, std::
 
 asio::awaitable<Status> Service::AnnounceRemoval(storage::Session& s, const ZaakRow& zaak, const std::string& base) {
     // The audit trail goes with the zaak (zrc-023); the announcement of its removal does not.
-    audit::Change change;
-    change.actie = "destroy";
-    change.hoofd_object = std::string(1, json::kBaseMarkerChar) + std::string(kZakenPath) + zaak.uuid;
-    change.resource = "zaak";
-    change.resource_url = change.hoofd_object;
+    audit::Change change =
+        notify::RemovalOf("zaak", std::string(1, json::kBaseMarkerChar) + std::string(kZakenPath) + zaak.uuid);
     co_return co_await Announce(s, change, zaak, base);
 }
 

@@ -21,6 +21,15 @@ Message FromChange(const audit::Change& change, std::string_view kanaal, std::st
     return m;
 }
 
+audit::Change RemovalOf(std::string_view resource, std::string stored_url) {
+    audit::Change change;
+    change.actie = "destroy";
+    change.resource = resource;
+    change.resource_url = stored_url;
+    change.hoofd_object = std::move(stored_url);
+    return change;
+}
+
 std::string ToJson(const Message& m) {
     bj::object o;
     o["kanaal"] = m.kanaal;

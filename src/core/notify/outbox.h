@@ -35,6 +35,10 @@ struct Message {
 //! resourceUrl and actie, its stored URLs expanded against `base_url`. The component adds the kenmerken.
 Message FromChange(const audit::Change& change, std::string_view kanaal, std::string_view base_url);
 
+//! The change that announces the removal of a main object (`stored_url`, stored form): its audit trail goes
+//! with it, so there is no entry to announce from.
+audit::Change RemovalOf(std::string_view resource, std::string stored_url);
+
 //! The body delivered to subscribers: the OAS's Message object.
 std::string ToJson(const Message& m);
 
