@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Installs the Debian packages Thorbecke needs to build, run and test, only those still missing.
+# Installs the Debian packages Thorbecke needs to build, run and test, only those still missing, and then the
+# npm tools pinned in package-lock.json (newman, Spectral, the API documentation viewer) into node_modules/.
 # Usage: scripts/install-deps.sh [build|test|bench]  (test and bench include build)
 set -euo pipefail
 what="${1:-build}"
@@ -19,15 +20,27 @@ case "$what" in
   *) echo "usage: $0 [build|test|bench]" >&2; exit 2 ;;
 esac
 
+# Node.js and npm: the machine's own when it has them, Debian's otherwise.
+command -v npm >/dev/null 2>&1 || pkgs+=(nodejs npm)
+
 missing=()
 for p in "${pkgs[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
 done
-[ ${#missing[@]} -eq 0 ] && exit 0
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "thorbecke: installing missing Debian packages: ${missing[*]}"
+  sudo=""
+  [ "$(id -u)" -ne 0 ] && sudo="sudo"
+  export DEBIAN_FRONTEND=noninteractive
+  $sudo apt-get update -qq
+  $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
 
-echo "thorbecke: installing missing Debian packages: ${missing[*]}"
-sudo=""
-[ "$(id -u)" -ne 0 ] && sudo="sudo"
-export DEBIAN_FRONTEND=noninteractive
-$sudo apt-get update -qq
-$sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+# npm tools, reinstalled only when package-lock.json changed since the last install.
+cd "$(dirname "$0")/.."
+stamp=node_modules/.thorbecke-lock
+if ! cmp -s package-lock.json "$stamp" 2>/dev/null; then
+  echo "thorbecke: installing npm tools (package-lock.json)"
+  npm ci --no-audit --no-fund --loglevel=error >/dev/null
+  cp package-lock.json "$stamp"
+fi
