@@ -18,6 +18,7 @@ struct BesluitFacts {
     std::string url;          // absolute
     std::string besluittype;  // absolute URL
     std::string zaak;         // absolute URL; "" when none
+    std::string datum;
     std::string ingangsdatum;
     std::string vervaldatum;  // "" when none
 };

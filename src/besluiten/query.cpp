@@ -175,6 +175,7 @@ BesluitFacts ToFacts(const BesluitRow& row, const std::string& base) {
     f.zaak = json::UnmarkBase(row.zaak, base);
     auto doc = json::Parse(row.doc);
     if (doc && doc->is_object()) {
+        f.datum = Member(doc->as_object(), "datum");
         f.ingangsdatum = Member(doc->as_object(), "ingangsdatum");
         f.vervaldatum = Member(doc->as_object(), "vervaldatum");
     }

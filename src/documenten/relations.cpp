@@ -258,6 +258,7 @@ asio::awaitable<Result<http::Response>> Service::ListChildren(const Operation& o
             w.Add("o.k2 = ?", storage::MakeParams(json::MarkBase(value, req.base_url)));
         } else if (name.starts_with("startdatum__") || name.starts_with("einddatum__")) {
             auto instant = ToUtcInstant(value);
+            if (!instant) instant = ToUtcInstant(value + "Z");  // without an offset: UTC, as for writes
             if (!instant) {
                 errors.push_back({name, "invalid", "Vul een geldige datum/tijd in."});
                 continue;

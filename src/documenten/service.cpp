@@ -241,6 +241,7 @@ Result<Service::VersionQuery> Service::WhichVersion(const http::Request& req, co
             if (which.versie <= 0) errors.push_back({"versie", "invalid", "Vul een geldig nummer in."});
         } else if (name == "registratieOp") {
             auto instant = ToUtcInstant(value);
+            if (!instant) instant = ToUtcInstant(value + "Z");  // without an offset: UTC, as for writes
             if (!instant) errors.push_back({"registratieOp", "invalid", "Vul een geldige datum/tijd in."});
             if (instant) which.registratie_op = *instant;
         } else if (name == "expand") {

@@ -153,6 +153,19 @@ void CollectFields(
     }
 }
 
+void AssumeUtc(const json::SchemaSet& set, std::string_view schema, bj::object& body) {
+    std::vector<std::pair<std::string, const bj::object*>> fields;
+    CollectFields(set, SchemaObject(set, schema), "", fields);
+    for (const auto& [name, prop] : fields) {
+        auto* format = prop->if_contains("format");
+        if (!format || !format->is_string() || format->as_string() != "date-time") continue;
+        auto* v = body.if_contains(name);
+        if (!v || !v->is_string()) continue;
+        std::string text(v->as_string());
+        if (!ToUtcInstant(text) && ToUtcInstant(text + "Z")) *v = text + "Z";
+    }
+}
+
 bool ReadOnly(const bj::object& prop) {
     auto* ro = prop.if_contains("readOnly");
     return ro && ro->is_bool() && ro->as_bool();

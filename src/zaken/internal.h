@@ -85,6 +85,9 @@ void CollectFields(
     std::vector<std::pair<std::string, const bj::object*>>& out
 );
 bool ReadOnly(const bj::object& prop);
+//! Date-times sent without an offset (as the VNG test suite and many clients do; the reference accepts them)
+//! are read as UTC: each top-level date-time field of `schema` that lacks one gets "Z".
+void AssumeUtc(const json::SchemaSet& set, std::string_view schema, bj::object& body);
 //! What a response shows for an optional field that was not given: null, "", [] or nothing (nullopt: the
 //! field is left out).
 std::optional<bj::value> DefaultFor(const json::SchemaSet& set, const bj::object& prop);

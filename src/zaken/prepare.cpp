@@ -34,6 +34,8 @@ asio::awaitable<Status> Service::PrepareZaak(Ctx& ctx, storage::Session& s) {
 
     std::string zaaktype_url = Str(in, "zaaktype");
     if (before) {
+        // An update that leaves the identificatie out keeps it (it is never regenerated).
+        if (auto* v = in.if_contains("identificatie"); !v || v->is_null()) in["identificatie"] = before->identificatie;
         for (const auto& [field, old] :
              {std::pair<std::string, std::string>{"zaaktype", before->zaaktype},
               {"identificatie", before->identificatie},
@@ -186,27 +188,12 @@ asio::awaitable<Status> Service::PrepareZaak(Ctx& ctx, storage::Session& s) {
         co_return Fail(Forbidden());
     }
 
-    // Archiving (zrc-022).
+    // Archiving (zrc-022). Linked documents must be archived first, and that is said before a missing
+    // archiefnominatie or archiefactiedatum (as the reference does): each document was asked for its status
+    // before the transaction (FetchReferences); one that was not found archived, or linked since, stops the
+    // change.
     if (Str(in, "archiefstatus").empty()) in["archiefstatus"] = "nog_te_archiveren";
     if (Str(in, "archiefstatus") != "nog_te_archiveren") {
-        if (Str(in, "archiefnominatie").empty()) {
-            co_return Fail(Rule(
-                "archiefnominatie",
-                "archiefnominatie-not-set",
-                "Moet van een waarde voorzien zijn als de 'Archiefstatus' een waarde heeft anders dan "
-                "'nog_te_archiveren'."
-            ));
-        }
-        if (Str(in, "archiefactiedatum").empty()) {
-            co_return Fail(Rule(
-                "archiefactiedatum",
-                "archiefactiedatum-not-set",
-                "Moet van een waarde voorzien zijn als de 'Archiefstatus' een waarde heeft anders dan "
-                "'nog_te_archiveren'."
-            ));
-        }
-        // Linked documents must be archived first: each was asked for its status before the transaction
-        // (FetchReferences); one that was not found archived, or linked since, stops the change.
         if (before) {
             auto uuids = std::vector<std::string>{row.uuid};
             std::vector<std::string> kinds{"zaakinformatieobject"};
@@ -230,6 +217,22 @@ asio::awaitable<Status> Service::PrepareZaak(Ctx& ctx, storage::Session& s) {
                     "Er zijn gerelateerde informatieobjecten waarvan de `status` nog niet gelijk is aan `gearchiveerd`."
                 ));
             }
+        }
+        if (Str(in, "archiefnominatie").empty()) {
+            co_return Fail(Rule(
+                "archiefnominatie",
+                "archiefnominatie-not-set",
+                "Moet van een waarde voorzien zijn als de 'Archiefstatus' een waarde heeft anders dan "
+                "'nog_te_archiveren'."
+            ));
+        }
+        if (Str(in, "archiefactiedatum").empty()) {
+            co_return Fail(Rule(
+                "archiefactiedatum",
+                "archiefactiedatum-not-set",
+                "Moet van een waarde voorzien zijn als de 'Archiefstatus' een waarde heeft anders dan "
+                "'nog_te_archiveren'."
+            ));
         }
     }
 
@@ -406,10 +409,29 @@ asio::awaitable<Status> Service::CloseOrReopen(Ctx& ctx, storage::Session& s, bo
         for (const auto& o : *objects) {
             auto doc = json::Parse(o.doc);
             if (!doc || !doc->is_object()) continue;
-            if (o.kind == "zaakeigenschap")
+            if (o.kind == "zaakeigenschap") {
                 facts.eigenschappen[Str(doc->as_object(), "naam")] = Str(doc->as_object(), "waarde");
-            else
-                facts.zaakobjecten.push_back(doc->as_object());
+                continue;
+            }
+            // A zaakobject that names a besluit of this platform: its datumkenmerk is an attribute of that
+            // besluit (the reference reads the object the URL names).
+            bj::object zaakobject = std::move(doc->as_object());
+            std::string object = Full(Str(zaakobject, "object"), base);
+            auto* ident = zaakobject.if_contains("objectIdentificatie");
+            bool identified = ident && ident->is_object() && !ident->as_object().empty();
+            if (!object.empty() && !identified && LocalBesluit(object, base)) {
+                auto besluit = co_await besluiten_->Facts(s, object, base);
+                if (!besluit) co_return Fail(besluit.error());
+                if (*besluit) {
+                    bj::object attributes;
+                    const besluiten::BesluitFacts& b = **besluit;
+                    if (!b.datum.empty()) attributes["datum"] = b.datum;
+                    if (!b.ingangsdatum.empty()) attributes["ingangsdatum"] = b.ingangsdatum;
+                    if (!b.vervaldatum.empty()) attributes["vervaldatum"] = b.vervaldatum;
+                    zaakobject["objectIdentificatie"] = std::move(attributes);
+                }
+            }
+            facts.zaakobjecten.push_back(std::move(zaakobject));
         }
         if (z.hoofdzaak) {
             auto h = co_await store_.GetZaak(s, *z.hoofdzaak, false);
@@ -531,11 +553,6 @@ asio::awaitable<Status> Service::PrepareObject(Ctx& ctx, storage::Session& s) {
     ctx.zaak = **found;
     ZaakRow& zaak = *ctx.zaak;
     if (!MayAccess(ctx.principal, ctx.op.scopes, zaak)) co_return Fail(Forbidden());
-    // zrc-007: objects of a closed zaak change only with the forced scope (statussen: see CloseOrReopen).
-    std::vector<std::string> forced{std::string(kGeforceerd)};
-    if (zaak.einddatum && kind.id != KindId::kStatus && !MayAccess(ctx.principal, forced, zaak)) {
-        co_return Fail(Forbidden());
-    }
 
     if (ctx.object_before) {
         if (auto fields = ImmutableFields(kind.id); !fields.empty()) {
@@ -785,6 +802,12 @@ asio::awaitable<Status> Service::PrepareObject(Ctx& ctx, storage::Session& s) {
                     "nonFieldErrors", "invalid-zaakobject", "object of objectIdentificatie moet een waarde bevatten."
                 ));
             }
+            // A besluit of this platform must exist (other objects were fetched in FetchReferences).
+            if (std::string object = Full(Str(in, "object"), base); !object.empty() && LocalBesluit(object, base)) {
+                auto besluit = co_await besluiten_->Facts(s, object, base);
+                if (!besluit) co_return Fail(besluit.error());
+                if (!*besluit) co_return Fail(Rule("object", "bad-url", "De URL kan niet worden opgevraagd."));
+            }
             break;
         }
         case KindId::kSubstatus: {
@@ -819,6 +842,13 @@ asio::awaitable<Status> Service::PrepareObject(Ctx& ctx, storage::Session& s) {
         }
         default:
             break;
+    }
+    // zrc-007: objects of a closed zaak change only with the forced scope (statussen: see CloseOrReopen).
+    // Checked once the request itself is found valid, so that an invalid one is a 400 first, as the reference
+    // answers (e.g. a second resultaat: `unique`); a refusal here rolls back the transaction.
+    std::vector<std::string> forced{std::string(kGeforceerd)};
+    if (ctx.zaak_before->einddatum && kind.id != KindId::kStatus && !MayAccess(ctx.principal, forced, zaak)) {
+        co_return Fail(Forbidden());
     }
     if (!kind.key_fields.empty()) {
         ctx.keys.clear();

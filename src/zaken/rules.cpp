@@ -50,6 +50,17 @@ bool IsTimeOfDay(std::string_view t) {
 std::optional<year_month_day> ParseDateValue(std::string_view s) {
     while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
     while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
+    // Month and day may come without a leading zero ("2008-1-1", as the VNG suite's zaakobjecten hold them;
+    // the reference's date parser reads those too).
+    if (auto first = s.find('-'); first == 4 && s.size() < 10) {
+        auto second = s.find('-', 5);
+        if (second != std::string_view::npos && second > 5 && second <= 7 && s.size() - second - 1 >= 1 &&
+            s.size() - second - 1 <= 2 && AllDigits(s.substr(0, 4)) && AllDigits(s.substr(5, second - 5)) &&
+            AllDigits(s.substr(second + 1))) {
+            std::string month(s.substr(5, second - 5)), day(s.substr(second + 1));
+            return ParseDate(fmt::format("{}-{:0>2}-{:0>2}", s.substr(0, 4), month, day));
+        }
+    }
     if (s.size() == 10) return ParseDate(s);
     if (s.size() > 10 && (s[10] == 'T' || s[10] == 't' || s[10] == ' ')) {
         if (!IsTimeOfDay(s.substr(11))) return std::nullopt;

@@ -181,8 +181,9 @@ asio::awaitable<Status> Service::FetchReferences(Ctx& ctx) {
     std::string field(ref->second);
     std::string url = Full(Str(ctx.body, field), ctx.base);
     if (url.empty()) co_return Status{};
-    // The platform's own documents are read in the transaction that links them (PrepareObject).
+    // The platform's own documents and besluiten are read in the transaction that links them (PrepareObject).
     if (ctx.op.kind->id == KindId::kZaakinformatieobject && LocalDocument(url, ctx.base)) co_return Status{};
+    if (ctx.op.kind->id == KindId::kZaakobject && LocalBesluit(url, ctx.base)) co_return Status{};
     auto answer = co_await client_->Get(url);
     if (!answer || answer->status != 200) {
         co_return Fail(Rule(field, "bad-url", "De URL kan niet worden opgevraagd."));
@@ -310,6 +311,7 @@ asio::awaitable<Result<http::Response>> Service::Write(const Operation& op, http
         }
     }
     std::string_view schema = partial ? kind.patch_schema : kind.request_schema;
+    AssumeUtc(schemas_, schema, parsed->as_object());
     auto errors = schemas_.Validate(schema, *parsed, partial);
     if (!errors.empty()) co_return Fail(Error::Validation(std::move(errors)));
     ToStored(*parsed, req.base_url);

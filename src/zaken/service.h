@@ -158,6 +158,9 @@ class Service final : public Links {
     [[nodiscard]] bool LocalDocument(const std::string& url, const std::string& base) const {
         return documenten_ && documenten_->IsLocal(url, base);
     }
+    [[nodiscard]] bool LocalBesluit(const std::string& url, const std::string& base) const {
+        return besluiten_ && besluiten_->IsLocal(url, base);
+    }
     asio::awaitable<Status> AuditZaakbesluit(
         storage::Session& s,
         const ZaakRow& zaak,

@@ -1,5 +1,6 @@
 #include "zaken/rules.h"
 
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 #include <boost/json.hpp>
 
@@ -215,6 +216,27 @@ TEST(ZakenRulesTest, ZaakobjectTakesTheLatestDateOfObjectsOfTheType) {
     ASSERT_TRUE(r) << r.error().detail;
     EXPECT_EQ(r->brondatum, "2024-05-01");
     EXPECT_EQ(r->archiefactiedatum, "2026-05-01");
+}
+
+TEST(ZakenRulesTest, ZaakobjectDatesWithoutLeadingZeros) {
+    // The VNG suite's woz_waarde zaakobjecten hold "2008-1-1"; the reference's date parser reads those.
+    auto type =
+        Resultaattype("zaakobject", "P5Y", R"({"datumkenmerk": "waardepeildatum", "objecttype": "woz_waarde"})");
+    auto facts = Closed();
+    facts.zaakobjecten = {
+        Json(R"({"objectType": "woz_waarde", "objectIdentificatie": {"waardepeildatum": "2008-1-1"}})"),
+        Json(R"({"objectType": "woz_waarde", "objectIdentificatie": {"waardepeildatum": "2013-1-1"}})"),
+    };
+    auto r = DeriveArchiving(type, facts);
+    ASSERT_TRUE(r) << r.error().detail;
+    EXPECT_EQ(r->brondatum, "2013-01-01");
+    EXPECT_EQ(r->archiefactiedatum, "2018-01-01");
+    for (const char* bad : {"2013-13-1", "2013-1-32", "2013-1-", "13-1-1", "2013-111-1", "2013-1-1x"}) {
+        std::string text =
+            fmt::format(R"({{"objectType": "woz_waarde", "objectIdentificatie": {{"waardepeildatum": "{}"}}}})", bad);
+        facts.zaakobjecten = {Json(text.c_str())};
+        ExpectArchiefError(DeriveArchiving(type, facts));
+    }
 }
 
 TEST(ZakenRulesTest, ZaakobjectErrors) {

@@ -370,6 +370,21 @@ struct Server::Impl {
             const Route* route = nullptr;
             auto parsed = boost::urls::parse_origin_form(req.target);
             if (!parsed) {
+                // Characters a URL may not hold raw (`{`, `}`, `|`, …, as clients send unfilled template
+                // placeholders) are read as if percent-encoded, as common servers do, rather than refused.
+                std::string escaped;
+                for (char c : req.target) {
+                    auto u = static_cast<unsigned char>(c);
+                    if (u <= 0x20 || u >= 0x7f || std::string_view("\"<>\\^`{|}").find(c) != std::string_view::npos) {
+                        escaped += fmt::format("%{:02X}", u);
+                    } else {
+                        escaped += c;
+                    }
+                }
+                req.target = std::move(escaped);
+                parsed = boost::urls::parse_origin_form(req.target);
+            }
+            if (!parsed) {
                 req.base_url = fmt::format("http://localhost:{}", port);
                 resp = ProblemResponse(Error::BadRequest("bad_request", "Ongeldige URL in het verzoek."), req);
             } else {

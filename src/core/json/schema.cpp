@@ -1,5 +1,8 @@
 #include "core/json/schema.h"
 
+#include <algorithm>
+#include <vector>
+
 #include <fmt/format.h>
 #include <boost/json.hpp>
 #include <boost/url/parse.hpp>
@@ -135,11 +138,29 @@ class Validator {
             bool ok = true;
             if (!partial_top) {
                 if (auto* req = s->if_contains("required"); req && req->is_array()) {
+                    // Missing fields are named in the order of `properties` (the reference's field order,
+                    // which clients read invalidParams[0] by), not in the order of `required`.
+                    std::vector<std::string_view> missing;
                     for (const auto& r : req->as_array()) {
-                        if (!o->contains(r.as_string())) {
-                            Add(Join(name, r.as_string()), "required", "Dit veld is vereist.");
-                            ok = false;
+                        if (r.is_string() && !o->contains(r.as_string())) missing.push_back(r.as_string());
+                    }
+                    auto* props = s->if_contains("properties");
+                    auto position = [&](std::string_view field) {
+                        std::size_t i = 0;
+                        if (props && props->is_object()) {
+                            for (const auto& kv : props->as_object()) {
+                                if (kv.key() == field) return i;
+                                ++i;
+                            }
                         }
+                        return i;
+                    };
+                    std::stable_sort(missing.begin(), missing.end(), [&](std::string_view a, std::string_view b) {
+                        return position(a) < position(b);
+                    });
+                    for (auto field : missing) {
+                        Add(Join(name, field), "required", "Dit veld is vereist.");
+                        ok = false;
                     }
                 }
             }
