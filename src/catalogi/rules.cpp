@@ -24,7 +24,7 @@ bool HasValue(const bj::object& o, std::string_view key) {
 
 }  // namespace
 
-std::vector<InvalidParam> CheckBrondatumArchiefprocedure(const bj::object& b, std::string_view procestermijn) {
+std::vector<InvalidParam> CheckBrondatumArchiefprocedure(const bj::object& b) {
     std::vector<InvalidParam> out;
     auto* aw = b.if_contains("afleidingswijze");
     if (!aw || !aw->is_string()) return out;  // the schema check reports a missing afleidingswijze
@@ -46,21 +46,6 @@ std::vector<InvalidParam> CheckBrondatumArchiefprocedure(const bj::object& b, st
             );
         }
     };
-    // ztc-003
-    if (procestermijn == "nihil" && a != "afgehandeld") {
-        out.push_back(
-            {prefix + "afleidingswijze",
-             "invalid-afleidingswijze-for-procestermijn",
-             "Afleidingswijze moet 'afgehandeld' zijn bij procestermijn 'nihil'."}
-        );
-    }
-    if (procestermijn == "ingeschatte_bestaansduur_procesobject" && a != "termijn") {
-        out.push_back(
-            {prefix + "afleidingswijze",
-             "invalid-afleidingswijze-for-procestermijn",
-             "Afleidingswijze moet 'termijn' zijn bij procestermijn 'ingeschatte_bestaansduur_procesobject'."}
-        );
-    }
     // ztc-004 … ztc-008
     must("datumkenmerk", a == "eigenschap" || a == "zaakobject" || a == "ander_datumkenmerk");
     if (a == "afgehandeld" || a == "termijn") must("einddatumBekend", false);
@@ -68,6 +53,25 @@ std::vector<InvalidParam> CheckBrondatumArchiefprocedure(const bj::object& b, st
     must("registratie", a == "ander_datumkenmerk");
     must("procestermijn", a == "termijn");
     return out;
+}
+
+std::optional<InvalidParam> CheckAfleidingswijzeForProcestermijn(const bj::object& b, std::string_view procestermijn) {
+    auto* aw = b.if_contains("afleidingswijze");
+    if (!aw || !aw->is_string()) return std::nullopt;
+    std::string_view a = aw->as_string();
+    if (procestermijn == "nihil" && a != "afgehandeld") {
+        return InvalidParam{
+            "nonFieldErrors",
+            "invalid-afleidingswijze-for-procestermijn",
+            "Afleidingswijze moet 'afgehandeld' zijn bij procestermijn 'nihil'."};
+    }
+    if (procestermijn == "ingeschatte_bestaansduur_procesobject" && a != "termijn") {
+        return InvalidParam{
+            "nonFieldErrors",
+            "invalid-afleidingswijze-for-procestermijn",
+            "Afleidingswijze moet 'termijn' zijn bij procestermijn 'ingeschatte_bestaansduur_procesobject'."};
+    }
+    return std::nullopt;
 }
 
 bool PeriodsOverlap(

@@ -15,9 +15,12 @@ namespace thorbecke::catalogi {
 //! RSIN (and BSN) "elfproef": nine digits whose weighted sum is divisible by 11.
 bool IsValidRsin(std::string_view rsin);
 
-//! ztc-003 … ztc-008: brondatumArchiefprocedure's fields must fit its afleidingswijze, and the
-//! afleidingswijze must fit the procestermijn of the selectielijstklasse ("" when unknown).
-std::vector<InvalidParam> CheckBrondatumArchiefprocedure(
+//! ztc-004 … ztc-008: brondatumArchiefprocedure's fields must fit its afleidingswijze (errors on the fields).
+std::vector<InvalidParam> CheckBrondatumArchiefprocedure(const boost::json::object& brondatum);
+
+//! ztc-003: the afleidingswijze must fit the procestermijn of the selectielijstklasse ("" when unknown or
+//! empty: then every afleidingswijze is allowed). A rule on the object as a whole: nonFieldErrors.
+std::optional<InvalidParam> CheckAfleidingswijzeForProcestermijn(
     const boost::json::object& brondatum, std::string_view selectielijst_procestermijn
 );
 

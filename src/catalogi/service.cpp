@@ -66,6 +66,32 @@ Error RuleError(std::string name, std::string code, std::string reason) {
     return Error::Field(std::move(name), std::move(code), std::move(reason));
 }
 
+//! A stored JSON object with `url` taken out of its array field `field`.
+std::string WithoutUrl(const std::string& stored, std::string_view field, std::string_view url) {
+    bj::value v = bj::parse(stored);
+    if (auto* arr = v.as_object().if_contains(field); arr && arr->is_array()) {
+        auto& a = arr->as_array();
+        for (auto it = a.begin(); it != a.end();) {
+            if (it->is_string() && it->as_string() == url)
+                it = a.erase(it);
+            else
+                ++it;
+        }
+    }
+    return bj::serialize(v);
+}
+
+//! Whether objects of kind `name` refer to others under `rel` as one of a list (a many-to-many relation).
+bool IsListReference(std::string_view name, std::string_view rel) {
+    for (const Kind& k : Kinds()) {
+        if (k.name != name) continue;
+        for (const RefField& f : k.refs) {
+            if (f.name == rel) return f.many;
+        }
+    }
+    return false;
+}
+
 const bj::object* Schema(const json::SchemaSet& set, std::string_view name) {
     const auto& doc = set.document().as_object();
     auto* comps = doc.if_contains("components");
@@ -221,6 +247,8 @@ struct Service::WriteContext {
     std::optional<bj::object> patch;
     Row row;
     std::vector<Link> links;
+    //! Selectielijst URLs that named no resource of the expected kind: (field, URL as given).
+    std::vector<std::pair<std::string, std::string>> unresolved;
 };
 
 Service::Service(Store& store, const json::SchemaSet& schemas, referentielijsten::Lookup& selectielijst)
@@ -667,6 +695,11 @@ asio::awaitable<Status> Service::Prepare(WriteContext& ctx, storage::Session& s)
             ));
         }
     }
+    // ztc-010: nor is a concept type related to a published one (again except eindeGeldigheid, or forced).
+    if (ctx.existing && kind.publishable && !forced && !(ctx.patch && OnlyEindeGeldigheid(*ctx.patch))) {
+        auto unrelated = co_await NotRelatedToPublished(s, *ctx.existing, false);
+        if (!unrelated) co_return unrelated;
+    }
 
     // Only fields of the request schema are kept; read-only fields a client sends along are ignored.
     if (const bj::object* req_schema = Schema(schemas_, kind.request_schema)) {
@@ -794,7 +827,10 @@ asio::awaitable<Status> Service::Prepare(WriteContext& ctx, storage::Session& s)
     }
     row.begin_geldigheid = OptDate(in, "beginGeldigheid");
     row.einde_geldigheid = OptDate(in, "eindeGeldigheid");
-    if (row.begin_geldigheid && row.einde_geldigheid && *row.einde_geldigheid < *row.begin_geldigheid) {
+    // Only the zaaktype's parts are held to begin <= einde (as the reference does): a published zaaktype may be
+    // closed (eindeGeldigheid only) on any date.
+    if (kind.child_of_zaaktype && row.begin_geldigheid && row.einde_geldigheid &&
+        *row.einde_geldigheid < *row.begin_geldigheid) {
         errors.push_back({"eindeGeldigheid", "date-mismatch", "eindeGeldigheid mag niet voor beginGeldigheid liggen."});
     }
 
@@ -828,12 +864,14 @@ asio::awaitable<Status> Service::Prepare(WriteContext& ctx, storage::Session& s)
             if (!procestype.empty()) {
                 auto p = co_await selectielijst_.FindProcestype(procestype, ctx.base);  // ztc-001
                 if (!p) co_return Fail(p.error());
-                if (!*p)
+                if (!*p) {
                     errors.push_back(
                         {"selectielijstProcestype",
                          "bad-url",
                          "De URL verwijst niet naar een procestype van de selectielijst."}
                     );
+                    ctx.unresolved.emplace_back("selectielijstProcestype", procestype);
+                }
                 in["selectielijstProcestype"] = ToStored(procestype, ctx.base);
             }
             if (auto* tw = in.if_contains("trefwoorden"); tw && tw->is_array()) {
@@ -858,13 +896,18 @@ asio::awaitable<Status> Service::Prepare(WriteContext& ctx, storage::Session& s)
         case KindId::kResultaattype: {
             // ztc-002: omschrijvingGeneriek from the resultaattypeomschrijving; the selectielijstklasse must
             // belong to the zaaktype's procestype and supplies archiefnominatie/archiefactietermijn defaults.
+            // Checked in the reference's order: the two URLs (field errors) first; then the fields of
+            // brondatumArchiefprocedure (ztc-004 … ztc-008), which alone are reported when wrong; then the rules
+            // on the resultaattype as a whole (procestype, ztc-003) as nonFieldErrors.
+            std::vector<InvalidParam> url_errors;
             std::string rto_url = StringField(in, "resultaattypeomschrijving");
             auto rto = co_await selectielijst_.FindResultaattypeomschrijving(rto_url, ctx.base);
             if (!rto) co_return Fail(rto.error());
             if (!*rto) {
-                errors.push_back(
+                url_errors.push_back(
                     {"resultaattypeomschrijving", "bad-url", "De URL verwijst niet naar een resultaattypeomschrijving."}
                 );
+                ctx.unresolved.emplace_back("resultaattypeomschrijving", rto_url);
             } else {
                 in["omschrijvingGeneriek"] = (*rto)->omschrijving;
                 in["resultaattypeomschrijving"] = ToStored(rto_url, ctx.base);
@@ -872,43 +915,54 @@ asio::awaitable<Status> Service::Prepare(WriteContext& ctx, storage::Session& s)
             std::string klasse_url = StringField(in, "selectielijstklasse");
             auto klasse = co_await selectielijst_.FindResultaat(klasse_url, ctx.base);
             if (!klasse) co_return Fail(klasse.error());
-            std::string procestermijn;
             if (!*klasse) {
-                errors.push_back(
+                url_errors.push_back(
                     {"selectielijstklasse", "bad-url", "De URL verwijst niet naar een resultaat van de selectielijst."}
                 );
-            } else {
-                const auto& k = **klasse;
-                procestermijn = k.procestermijn;
-                bj::object parent_input = bj::parse(parent->input).as_object();
-                std::string zaaktype_procestype =
-                    FromStored(StringField(parent_input, "selectielijstProcestype"), ctx.base);
-                in["selectielijstklasse"] = ToStored(klasse_url, ctx.base);
-                // Compare canonical URLs: the zaaktype's may differ in case or port notation.
-                std::optional<referentielijsten::Procestype> procestype;
-                if (!zaaktype_procestype.empty()) {
-                    auto p = co_await selectielijst_.FindProcestype(zaaktype_procestype, ctx.base);
-                    if (!p) co_return Fail(p.error());
-                    procestype = std::move(*p);
-                }
-                if (!procestype || procestype->url != k.procestype_url) {
-                    errors.push_back(
-                        {"selectielijstklasse",
-                         "procestype-mismatch",
-                         "De selectielijstklasse hoort niet bij het selectielijstProcestype van het zaaktype."}
-                    );
-                }
-                auto* nominatie = in.if_contains("archiefnominatie");
-                if (!nominatie || (nominatie->is_string() && nominatie->as_string().empty())) {
-                    in["archiefnominatie"] = k.waardering;
-                }
-                auto* termijn = in.if_contains("archiefactietermijn");
-                if ((!termijn || termijn->is_null()) && !k.bewaartermijn.empty())
-                    in["archiefactietermijn"] = k.bewaartermijn;
+                ctx.unresolved.emplace_back("selectielijstklasse", klasse_url);
             }
-            if (auto* b = in.if_contains("brondatumArchiefprocedure"); b && b->is_object()) {
-                for (auto& e : CheckBrondatumArchiefprocedure(b->as_object(), procestermijn))
-                    errors.push_back(std::move(e));
+            if (!url_errors.empty()) {
+                errors.insert(errors.end(), url_errors.begin(), url_errors.end());
+                break;
+            }
+            const auto& k = **klasse;
+            in["selectielijstklasse"] = ToStored(klasse_url, ctx.base);
+            auto* nominatie = in.if_contains("archiefnominatie");
+            if (!nominatie || (nominatie->is_string() && nominatie->as_string().empty())) {
+                in["archiefnominatie"] = k.waardering;
+            }
+            auto* termijn = in.if_contains("archiefactietermijn");
+            if ((!termijn || termijn->is_null()) && !k.bewaartermijn.empty())
+                in["archiefactietermijn"] = k.bewaartermijn;
+            const bj::object* brondatum = nullptr;
+            if (auto* b = in.if_contains("brondatumArchiefprocedure"); b && b->is_object()) brondatum = &b->as_object();
+            if (brondatum) {
+                auto field_errors = CheckBrondatumArchiefprocedure(*brondatum);
+                if (!field_errors.empty()) {
+                    errors.insert(errors.end(), field_errors.begin(), field_errors.end());
+                    break;
+                }
+            }
+            // Compare canonical URLs: the zaaktype's may differ in case or port notation.
+            bj::object parent_input = bj::parse(parent->input).as_object();
+            std::string zaaktype_procestype =
+                FromStored(StringField(parent_input, "selectielijstProcestype"), ctx.base);
+            std::optional<referentielijsten::Procestype> procestype;
+            if (!zaaktype_procestype.empty()) {
+                auto p = co_await selectielijst_.FindProcestype(zaaktype_procestype, ctx.base);
+                if (!p) co_return Fail(p.error());
+                procestype = std::move(*p);
+            }
+            if (!procestype || procestype->url != k.procestype_url) {
+                errors.push_back(
+                    {"nonFieldErrors",
+                     "procestype-mismatch",
+                     "De selectielijstklasse hoort niet bij het selectielijstProcestype van het zaaktype."}
+                );
+            }
+            if (brondatum) {
+                if (auto e = CheckAfleidingswijzeForProcestermijn(*brondatum, k.procestermijn))
+                    errors.push_back(std::move(*e));
             }
             break;
         }
@@ -965,9 +1019,10 @@ asio::awaitable<Result<std::string>> Service::Write(
     const auth::Principal* principal,
     std::optional<bj::object> patch
 ) {
-    WriteContext ctx{kind, std::move(input), existing, base_url, principal, std::move(patch), {}, {}};
+    WriteContext ctx{kind, std::move(input), existing, base_url, principal, std::move(patch), {}, {}, {}};
     auto st = co_await store_.db().Transaction([&](storage::Session& s) -> asio::awaitable<Status> {
         ctx.links.clear();
+        ctx.unresolved.clear();
         auto prepared = co_await Prepare(ctx, s);
         if (!prepared) co_return prepared;
         auto saved = co_await store_.Save(s, ctx.row, ctx.links);
@@ -976,11 +1031,95 @@ asio::awaitable<Result<std::string>> Service::Write(
         co_return co_await Announce(s, store_.db().dialect(), ctx.kind, ctx.row, actie, ctx.base);
     });
     Changed();
-    if (!st) co_return Fail(st.error());
+    if (!st) {
+        if (ctx.unresolved.empty()) co_return Fail(st.error());
+        // Outside the transaction: what the unresolved URLs answer decides bad-url or invalid-resource.
+        Error classified = co_await ClassifyUnresolved(st.error(), ctx.unresolved);
+        co_return Fail(std::move(classified));
+    }
     co_return ctx.row.uuid;
 }
 
+asio::awaitable<Error> Service::ClassifyUnresolved(
+    Error error, const std::vector<std::pair<std::string, std::string>>& unresolved
+) {
+    if (!reference_client_) co_return error;
+    for (InvalidParam& p : error.invalid_params) {
+        if (p.code != "bad-url") continue;
+        auto it = std::find_if(unresolved.begin(), unresolved.end(), [&](const auto& u) { return u.first == p.name; });
+        if (it == unresolved.end()) continue;
+        std::string url = it->second;
+        auto answer = co_await reference_client_->Get(url);
+        if (answer && answer->status == 200) {
+            p.code = "invalid-resource";
+            p.reason = "De URL wijst niet naar een resource van het verwachte type.";
+        }
+    }
+    co_return error;
+}
+
+asio::awaitable<Status> Service::NotRelatedToPublished(storage::Session& s, const Row& row, bool deleting) {
+    // The relations the reference implementation guards: a zaaktype's besluittypen (and, for removal, its
+    // informatieobjecttypen), a besluittype's informatieobjecttypen (and its zaaktypen), an
+    // informatieobjecttype's besluittypen and zaaktypen. A zaaktype-informatieobjecttype is as published as
+    // its zaaktype.
+    std::vector<std::string> related;
+    auto add_targets = [&](const std::vector<std::string>& uuids) {
+        related.insert(related.end(), uuids.begin(), uuids.end());
+    };
+    if (row.kind == KindId::kZaaktype || row.kind == KindId::kBesluittype) {
+        std::string_view rel = row.kind == KindId::kZaaktype ? "besluittypen" : "informatieobjecttypen";
+        auto targets = co_await store_.Targets(&s, row.uuid, rel);
+        if (!targets) co_return Fail(targets.error());
+        add_targets(*targets);
+    }
+    if (row.kind == KindId::kZaaktype && deleting) {
+        auto ziots = co_await store_.Children(&s, KindId::kZaaktypeInformatieobjecttype, row.uuid);
+        if (!ziots) co_return Fail(ziots.error());
+        for (const Row& z : *ziots) {
+            auto t = co_await store_.Targets(&s, z.uuid, "informatieobjecttype");
+            if (!t) co_return Fail(t.error());
+            add_targets(*t);
+        }
+    }
+    if (row.kind == KindId::kInformatieobjecttype || (row.kind == KindId::kBesluittype && deleting)) {
+        auto referrers = co_await store_.Referrers(s, row);
+        if (!referrers) co_return Fail(referrers.error());
+        const std::string_view besluittype = GetKind(KindId::kBesluittype).name;
+        const std::string_view ziot = GetKind(KindId::kZaaktypeInformatieobjecttype).name;
+        const std::string_view zaaktype = GetKind(KindId::kZaaktype).name;
+        for (const auto& [k, src, rel] : *referrers) {
+            bool counts = row.kind == KindId::kInformatieobjecttype
+                              ? (k == besluittype && rel == "informatieobjecttypen") ||
+                                    (k == ziot && rel == "informatieobjecttype")
+                              : k == zaaktype && rel == "besluittypen";
+            if (counts) related.push_back(src);
+        }
+    }
+    if (related.empty()) co_return Status{};
+    auto rows = co_await store_.GetMany(&s, related);
+    if (!rows) co_return Fail(rows.error());
+    if (std::none_of(rows->begin(), rows->end(), [](const Row& r) { return !r.is_concept; })) co_return Status{};
+    const std::string_view action = deleting ? "verwijderen" : "wijzigen";
+    co_return Fail(RuleError(
+        "nonFieldErrors",
+        "non-concept-relation",
+        fmt::format(
+            "Het is niet toegestaan om een {} te {} dat gerelateerd is aan een gepubliceerd type.",
+            GetKind(row.kind).name,
+            action
+        )
+    ));
+}
+
 namespace {
+
+//! The reference implementation takes a number where a zaaktype's identificatie (text) is expected, and the
+//! VNG suite relies on that when it sets up its zaaktypen: accept an integer there, as its decimal text.
+void AcceptNumericIdentificatie(const Kind& kind, bj::object& in) {
+    if (kind.id != KindId::kZaaktype) return;
+    if (auto* v = in.if_contains("identificatie"); v && v->is_int64()) *v = bj::string(std::to_string(v->as_int64()));
+}
 
 Result<bj::object> ParseObject(std::string_view body) {
     auto v = json::Parse(body);
@@ -996,6 +1135,7 @@ Result<bj::object> ParseObject(std::string_view body) {
 asio::awaitable<Result<Rendered>> Service::Create(const Kind& kind, const http::Request& req) {
     auto in = ParseObject(req.body);
     if (!in) co_return Fail(in.error());
+    AcceptNumericIdentificatie(kind, *in);
     auto problems = schemas_.Validate(kind.request_schema, *in, false);
     if (!problems.empty()) co_return Fail(Error::Validation(std::move(problems)));
     auto uuid = co_await Write(
@@ -1018,6 +1158,7 @@ asio::awaitable<Result<Rendered>> Service::Update(const Kind& kind, const http::
     if (!*existing || (*existing)->kind != kind.id) co_return Fail(Error::NotFound());
     auto in = ParseObject(req.body);
     if (!in) co_return Fail(in.error());
+    AcceptNumericIdentificatie(kind, *in);
     std::optional<bj::object> patch;
     bj::object full;
     if (partial) {
@@ -1077,9 +1218,27 @@ asio::awaitable<Status> Service::Delete(const Kind& kind, const http::Request& r
                 ));
             }
         }
+        // ztc-010: nor a concept type related to a published one.
+        if (!forced && kind.publishable) {
+            auto unrelated = co_await NotRelatedToPublished(s, r, true);
+            if (!unrelated) co_return unrelated;
+        }
         auto referrers = co_await store_.Referrers(s, r);
         if (!referrers) co_return Fail(referrers.error());
+        const std::string own_url = StoredUrl(kind, r.uuid);
         for (const auto& [k, src, relname] : *referrers) {
+            if (IsListReference(k, relname)) {
+                // One of a list of relations (a zaaktype's besluittypen, a besluittype's informatieobjecttypen):
+                // the relation goes, the referrer stays.
+                auto referrer = co_await store_.Get(&s, src);
+                if (!referrer) co_return Fail(referrer.error());
+                if (!*referrer) continue;
+                std::string input = WithoutUrl((*referrer)->input, relname, own_url);
+                std::string doc = WithoutUrl((*referrer)->doc, relname, own_url);
+                auto detached = co_await store_.Detach(s, src, relname, r.uuid, input, doc);
+                if (!detached) co_return detached;
+                continue;
+            }
             if (relname == "informatieobjecttype" && k == "zaaktype-informatieobjecttype") {
                 // A relation object has no meaning without its informatieobjecttype: it goes too.
                 auto zr = co_await store_.Get(&s, src);

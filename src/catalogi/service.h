@@ -10,6 +10,7 @@
 #include "catalogi/model.h"
 #include "catalogi/store.h"
 #include "core/auth/principal.h"
+#include "core/http/client.h"
 #include "core/http/message.h"
 #include "core/json/schema.h"
 #include "core/storage/change_feed.h"
@@ -28,6 +29,9 @@ class Service {
 
     //! With a feed, cached renderings are validated against it instead of a database query per request.
     void SetChangeFeed(storage::ChangeFeed* feed) { feed_ = feed; }
+    //! With a client, a selectielijst URL that names no resource of the expected kind is fetched to tell
+    //! "cannot be read" (bad-url) from "is not that kind of resource" (invalid-resource), as ztc-001/002 ask.
+    void SetReferenceClient(http::HttpClient* client) { reference_client_ = client; }
 
     asio::awaitable<Result<Rendered>> Retrieve(const Kind& kind, const http::Request& req);
     //! The JSON of the Catalogi resource that `url` names on this server (reached as `base_url`), as a GET
@@ -91,7 +95,16 @@ class Service {
         if (feed_) feed_->LocalChange();
     }
 
+    //! ztc-010: a non-concept-relation error when `row` is related to a published type in a way that blocks
+    //! changing it (or, when `deleting`, removing it).
+    asio::awaitable<Status> NotRelatedToPublished(storage::Session& s, const Row& row, bool deleting);
+    //! Turns the bad-url errors of selectielijst URLs that do answer 200 into invalid-resource.
+    asio::awaitable<Error> ClassifyUnresolved(
+        Error error, const std::vector<std::pair<std::string, std::string>>& unresolved
+    );
+
     storage::ChangeFeed* feed_ = nullptr;
+    http::HttpClient* reference_client_ = nullptr;
     Store& store_;
     const json::SchemaSet& schemas_;
     referentielijsten::Lookup& selectielijst_;

@@ -367,6 +367,27 @@ asio::awaitable<Status> Store::Publish(storage::Session& s, const Row& row) {
     co_return Status{};
 }
 
+asio::awaitable<Status> Store::Detach(
+    storage::Session& s,
+    const std::string& src,
+    std::string_view rel,
+    const std::string& dst,
+    const std::string& input,
+    const std::string& doc
+) {
+    if (auto bumped = co_await BumpGeneration(s); !bumped) co_return bumped;
+    auto u = co_await s.Query(
+        "UPDATE catalogi_object SET input = $1, doc = $2 WHERE uuid = $3", storage::MakeParams(input, doc, src)
+    );
+    if (!u) co_return Fail(u.error());
+    auto l = co_await s.Query(
+        "DELETE FROM catalogi_link WHERE src = $1 AND rel = $2 AND dst = $3",
+        storage::MakeParams(src, std::string(rel), dst)
+    );
+    if (!l) co_return Fail(l.error());
+    co_return Status{};
+}
+
 asio::awaitable<Result<std::vector<std::tuple<std::string, std::string, std::string>>>> Store::Referrers(
     storage::Session& s, const Row& row
 ) {

@@ -93,6 +93,15 @@ class Store {
     //! Marks an object published; for a zaaktype its children follow.
     asio::awaitable<Status> Publish(storage::Session& s, const Row& row);
 
+    //! Removes one reference `src` → `dst` under `rel`, with the referrer's new request and document forms.
+    asio::awaitable<Status> Detach(
+        storage::Session& s,
+        const std::string& src,
+        std::string_view rel,
+        const std::string& dst,
+        const std::string& input,
+        const std::string& doc
+    );
     //! Objects (other than own children) that refer to uuid: (kind, uuid, rel).
     asio::awaitable<Result<std::vector<std::tuple<std::string, std::string, std::string>>>> Referrers(
         storage::Session& s, const Row& row
