@@ -329,12 +329,12 @@ asio::awaitable<Status> Service::WriteBesluitIn(storage::Session& s, BesluitWrit
     if (zaken_ && zaak_changed) {
         std::string besluit_url = base + std::string(kBesluitenPath) + row.uuid;
         if (!old_zaak.empty() && zaken_->IsLocal(old_full, base)) {
-            auto removed = co_await zaken_->RemoveBesluit(s, old_full, besluit_url, base);
+            auto removed = co_await zaken_->RemoveBesluit(s, old_full, besluit_url, base, w.principal);
             if (!removed) co_return removed;
         }
         std::string new_full = json::UnmarkBase(zaak, base);
         if (!zaak.empty() && zaken_->IsLocal(new_full, base)) {
-            auto added = co_await zaken_->AddBesluit(s, new_full, besluit_url, base);
+            auto added = co_await zaken_->AddBesluit(s, new_full, besluit_url, base, w.principal);
             if (!added) co_return added;
         }
     }
@@ -398,7 +398,7 @@ asio::awaitable<Result<http::Response>> Service::RemoveBesluit(const Operation& 
             if (*facts && (*facts)->closed && !MayChangeClosedZaak(principal, (*facts)->zaaktype)) {
                 co_return Fail(Denied(std::string(kClosedZaak)));
             }
-            auto removed = co_await zaken_->RemoveBesluit(s, zaak, besluit_url, base);
+            auto removed = co_await zaken_->RemoveBesluit(s, zaak, besluit_url, base, principal);
             if (!removed) co_return removed;
         }
         // brc-009 of the standard: its besluitinformatieobjecten (and the objectinformatieobjecten that mirror

@@ -52,7 +52,8 @@ asio::awaitable<Status> Service::AuditZaakbesluit(
     const std::string& uuid,
     bool created,
     std::string_view doc,
-    const std::string& base
+    const std::string& base,
+    const auth::Principal* principal
 ) {
     const Kind& kind = GetKind(KindId::kZaakbesluit);
     audit::Change change;
@@ -64,6 +65,7 @@ asio::awaitable<Status> Service::AuditZaakbesluit(
     change.resource_url = std::string(1, json::kBaseMarkerChar) + ObjectPath(kind, zaak.uuid, uuid);
     change.resource_weergave = fmt::format("{} {}", kind.name, uuid);
     (created ? change.nieuw : change.oud) = doc;
+    change.principal = principal;
     audit::Entry entry = audit::Build(change);
     auto stored = co_await store_.InsertAudit(s, entry.uuid, zaak.uuid, entry.json);
     if (!stored) co_return stored;
@@ -71,7 +73,7 @@ asio::awaitable<Status> Service::AuditZaakbesluit(
 }
 
 asio::awaitable<Status> Service::AddBesluit(
-    storage::Session& s, std::string zaak, std::string besluit, std::string base
+    storage::Session& s, std::string zaak, std::string besluit, std::string base, const auth::Principal* principal
 ) {
     auto uuid = LocalZaakUuid(zaak, base);
     if (!uuid) co_return Fail(Rule("zaak", "invalid-resource", "De URL wijst niet naar een zaak van dit platform."));
@@ -98,14 +100,14 @@ asio::awaitable<Status> Service::AddBesluit(
     std::vector<std::pair<std::string, std::string>> no_keys;
     auto saved = co_await store_.SaveObject(s, row, no_keys, true);
     if (!saved) co_return saved;
-    auto trail = co_await AuditZaakbesluit(s, **z, row.uuid, true, row.doc, base);
+    auto trail = co_await AuditZaakbesluit(s, **z, row.uuid, true, row.doc, base, principal);
     if (!trail) co_return trail;
     Changed();
     co_return Status{};
 }
 
 asio::awaitable<Status> Service::RemoveBesluit(
-    storage::Session& s, std::string zaak, std::string besluit, std::string base
+    storage::Session& s, std::string zaak, std::string besluit, std::string base, const auth::Principal* principal
 ) {
     auto uuid = LocalZaakUuid(zaak, base);
     if (!uuid) co_return Status{};
@@ -121,7 +123,7 @@ asio::awaitable<Status> Service::RemoveBesluit(
         if (!*z) continue;
         auto del = co_await store_.DeleteObject(s, o);
         if (!del) co_return del;
-        auto trail = co_await AuditZaakbesluit(s, **z, o.uuid, false, o.doc, base);
+        auto trail = co_await AuditZaakbesluit(s, **z, o.uuid, false, o.doc, base, principal);
         if (!trail) co_return trail;
     }
     Changed();

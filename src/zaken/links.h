@@ -8,6 +8,7 @@
 #include <boost/asio/awaitable.hpp>
 #include <boost/json/object.hpp>
 
+#include "core/auth/principal.h"
 #include "core/error.h"
 #include "core/http/message.h"
 #include "core/storage/database.h"
@@ -31,13 +32,14 @@ class Links {
         storage::Session& s, std::string url, std::string base
     ) = 0;
     //! Records the zaakbesluit for a besluit of this platform that names the zaak (caller's transaction),
-    //! with its audit trail entry; a second call for the same pair changes nothing.
+    //! with its audit trail entry naming `principal` (the client of the besluit request); a second call for
+    //! the same pair changes nothing.
     virtual boost::asio::awaitable<Status> AddBesluit(
-        storage::Session& s, std::string zaak, std::string besluit, std::string base
+        storage::Session& s, std::string zaak, std::string besluit, std::string base, const auth::Principal* principal
     ) = 0;
     //! Removes it; no error when there is none.
     virtual boost::asio::awaitable<Status> RemoveBesluit(
-        storage::Session& s, std::string zaak, std::string besluit, std::string base
+        storage::Session& s, std::string zaak, std::string besluit, std::string base, const auth::Principal* principal
     ) = 0;
     //! Creates a zaakinformatieobject in the caller's transaction, with the rules and rights of
     //! POST /zaakinformatieobjecten for the request's client (the Documenten API's document_registreren).

@@ -55,10 +55,12 @@ class Service final : public Links {
     [[nodiscard]] bool IsLocal(std::string_view url, std::string_view base) const override;
     asio::awaitable<Result<std::optional<ZaakFacts>>> Facts(storage::Session& s, std::string url, std::string base)
         override;
-    asio::awaitable<Status> AddBesluit(storage::Session& s, std::string zaak, std::string besluit, std::string base)
-        override;
-    asio::awaitable<Status> RemoveBesluit(storage::Session& s, std::string zaak, std::string besluit, std::string base)
-        override;
+    asio::awaitable<Status> AddBesluit(
+        storage::Session& s, std::string zaak, std::string besluit, std::string base, const auth::Principal* principal
+    ) override;
+    asio::awaitable<Status> RemoveBesluit(
+        storage::Session& s, std::string zaak, std::string besluit, std::string base, const auth::Principal* principal
+    ) override;
     asio::awaitable<Result<std::string>> AddInformatieobject(
         storage::Session& s, http::Request& req, boost::json::object body
     ) override;
@@ -167,7 +169,8 @@ class Service final : public Links {
         const std::string& uuid,
         bool created,
         std::string_view doc,
-        const std::string& base
+        const std::string& base,
+        const auth::Principal* principal
     );
     //! Removes the objectinformatieobjecten mirroring the zaakinformatieobjecten of these zaken.
     asio::awaitable<Status> UnlinkDocuments(storage::Session& s, std::vector<std::string> zaak_uuids, std::string base);
