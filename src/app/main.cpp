@@ -175,6 +175,7 @@ int CmdServe(const std::vector<std::string>& args) {
     // Outgoing requests: types of other Catalogi APIs, and what zaken refer to in other APIs (zrc-003).
     auto client = http::MakeHttpClient();
     if (!client) return Die(client.error().detail);
+    service.SetReferenceClient(client->get());  // ztc-001/002: bad-url or invalid-resource
     // Other organisations' Catalogi types are remembered for five minutes (published types do not change).
     auto types_client = http::MakeCachingHttpClient(**client, std::chrono::minutes(5));
     CatalogiTypes catalogi_types(service, types_client.get());
@@ -322,6 +323,7 @@ int CmdServe(const std::vector<std::string>& args) {
     server.SetApiVersion("/referentielijsten/api/v1", "0.6.0");
     server.SetApiVersion("/autorisaties/api/v1", "1.0.0");
     server.SetApiVersion("/notificaties/api/v1", "1.0.0");
+    server.SetApiVersion("/beheer/api/v1", "1.0.0");  // src/app/beheer-openapi.json info.version
     if (!server.Listen()) return 1;
     ready = true;
 

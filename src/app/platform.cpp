@@ -2,35 +2,47 @@
 
 #include <fmt/format.h>
 
+#include "core/http/static_assets.h"
 #include "core/json/json.h"
+
+namespace thorbecke::embedded {
+std::string_view beheer_openapi();
+}  // namespace thorbecke::embedded
 
 namespace thorbecke::app {
 
 namespace asio = boost::asio;
+using http::Response;
 
 namespace {
 
-std::string Html(std::string_view s) {
-    std::string out;
-    for (char c : s) {
-        switch (c) {
-            case '<':
-                out += "&lt;";
-                break;
-            case '>':
-                out += "&gt;";
-                break;
-            case '&':
-                out += "&amp;";
-                break;
-            case '"':
-                out += "&quot;";
-                break;
-            default:
-                out += c;
-        }
-    }
-    return out;
+constexpr std::string_view kBeheerRoot = "/beheer/api/v1";
+
+Response Health() {
+    return Response::Json(200, R"({"status":"ok"})");
+}
+
+asio::awaitable<Result<Response>> Readiness(storage::Database& db, const std::atomic<bool>& ready) {
+    if (!ready.load()) co_return Fail(Error::Unavailable("Thorbecke start nog op."));
+    auto r = co_await db.Query("SELECT 1", storage::MakeParams());
+    if (!r) co_return Fail(Error::Unavailable("De database is niet bereikbaar."));
+    co_return Response::Json(200, R"({"status":"ready"})");
+}
+
+Response MetricsText(Metrics& metrics) {
+    Response r;
+    r.content_type = "text/plain; version=0.0.4; charset=utf-8";
+    r.body = metrics.Render();
+    return r;
+}
+
+//! The security headers the NL API Design Rules ask of API responses (/core/transport/security-headers).
+Response Secured(Response r) {
+    r.SetHeader("Cache-Control", "no-store");
+    r.SetHeader("Content-Security-Policy", "frame-ancestors 'none'");
+    r.SetHeader("X-Content-Type-Options", "nosniff");
+    r.SetHeader("X-Frame-Options", "DENY");
+    return r;
 }
 
 }  // namespace
@@ -44,20 +56,27 @@ void RegisterPlatformRoutes(
 ) {
     using http::Access;
     using http::Method;
-    using http::Response;
+    const http::Router* routes = &router;
 
     router.Add(
         Method::kGet,
         "/",
         Access::Public(),
-        [components](http::Request& req) -> asio::awaitable<Result<Response>> {
+        [components, routes](http::Request& req) -> asio::awaitable<Result<Response>> {
             std::string rows;
             for (const auto& c : components) {
+                // A documentation page where the API has one (the ZGW APIs; not Referentielijsten).
+                http::Request probe;
+                std::string docs = c.path + "/schema/";
+                std::string link = routes->Find(Method::kGet, docs, probe).route
+                                       ? fmt::format("<a href=\"{}\">documentatie</a>", http::HtmlEscape(docs))
+                                       : std::string("&mdash;");
                 rows += fmt::format(
-                    "<tr><td>{}</td><td><code>{}</code></td><td>{}</td></tr>\n",
-                    Html(c.name),
-                    Html(req.base_url + c.path),
-                    Html(c.version)
+                    "<tr><td>{}</td><td><code>{}</code></td><td>{}</td><td>{}</td></tr>\n",
+                    http::HtmlEscape(c.name),
+                    http::HtmlEscape(req.base_url + c.path),
+                    http::HtmlEscape(c.version),
+                    link
                 );
             }
             Response r;
@@ -76,11 +95,13 @@ table{{border-collapse:collapse;width:100%}}th,td{{text-align:left;padding:.4rem
 <p>Gedeelde bouwstenen voor gemeenten, provincies, waterschappen en ministeries: de API's voor Zaakgericht Werken bij de bron.</p>
 <h2>Componenten</h2>
 <table>
-<thead><tr><th scope="col">Component</th><th scope="col">Basis-URL</th><th scope="col">Versie</th></tr></thead>
+<thead><tr><th scope="col">Component</th><th scope="col">Basis-URL</th><th scope="col">Versie</th><th scope="col">API-documentatie</th></tr></thead>
 <tbody>
 {}</tbody>
 </table>
 <h2>Beheer</h2>
+<p>De Beheer API (<code>/beheer/api/v1</code>, volgens de NL API Design Rules):
+<a href="/beheer/api/v1/schema">documentatie</a>, <a href="/beheer/api/v1/openapi.json">openapi.json</a>.</p>
 <ul>
 <li><a href="/healthz">/healthz</a> &mdash; leeft het proces</li>
 <li><a href="/readyz">/readyz</a> &mdash; klaar voor verkeer (database bereikbaar)</li>
@@ -96,9 +117,11 @@ table{{border-collapse:collapse;width:100%}}th,td{{text-align:left;padding:.4rem
         }
     );
 
+    // Infrastructure probes at fixed, unversioned paths (load balancers, Kubernetes, Prometheus, the benchmark):
+    // kept lean. The Beheer API below serves the same under its versioned root.
     // Liveness: the process answers. Also the static JSON endpoint the benchmark uses as its ceiling.
     router.Add(Method::kGet, "/healthz", Access::Public(), [](http::Request&) -> asio::awaitable<Result<Response>> {
-        co_return Response::Json(200, R"({"status":"ok"})");
+        co_return Health();
     });
 
     // Readiness: start-up finished and the database answers.
@@ -106,25 +129,47 @@ table{{border-collapse:collapse;width:100%}}th,td{{text-align:left;padding:.4rem
         Method::kGet,
         "/readyz",
         Access::Public(),
-        [&db, &ready](http::Request&) -> asio::awaitable<Result<Response>> {
-            if (!ready.load()) co_return Fail(Error::Unavailable("Thorbecke start nog op."));
-            auto r = co_await db.Query("SELECT 1", storage::MakeParams());
-            if (!r) co_return Fail(Error::Unavailable("De database is niet bereikbaar."));
-            co_return Response::Json(200, R"({"status":"ready"})");
-        }
+        [&db, &ready](http::Request&) -> asio::awaitable<Result<Response>> { co_return co_await Readiness(db, ready); }
     );
 
     router.Add(
         Method::kGet,
         "/metrics",
         Access::Public(),
-        [&metrics](http::Request&) -> asio::awaitable<Result<Response>> {
-            Response r;
-            r.content_type = "text/plain; version=0.0.4; charset=utf-8";
-            r.body = metrics.Render();
-            co_return r;
+        [&metrics](http::Request&) -> asio::awaitable<Result<Response>> { co_return MetricsText(metrics); }
+    );
+
+    // The Beheer API: Thorbecke's own endpoints after the NL API Design Rules (versioned root, API-Version
+    // header, problem+json, no trailing slashes), described by src/app/beheer-openapi.json.
+    const std::string root(kBeheerRoot);
+    router.Add(
+        Method::kGet,
+        root + "/health",
+        Access::Public(),
+        [](http::Request&) -> asio::awaitable<Result<Response>> { co_return Secured(Health()); }
+    );
+    router.Add(
+        Method::kGet,
+        root + "/readiness",
+        Access::Public(),
+        [&db, &ready](http::Request&) -> asio::awaitable<Result<Response>> {
+            auto r = co_await Readiness(db, ready);
+            if (!r) co_return Fail(r.error());
+            co_return Secured(std::move(*r));
         }
     );
+    router.Add(
+        Method::kGet,
+        root + "/metrics",
+        Access::Public(),
+        [&metrics](http::Request&) -> asio::awaitable<Result<Response>> { co_return Secured(MetricsText(metrics)); }
+    );
+    router.RefuseTrailingSlash(root + "/");
+    http::AddOpenApiSite(
+        router, http::OpenApiSite{root, embedded::beheer_openapi(), {"/openapi.json"}, {"/openapi.yaml"}, "/schema"}
+    );
+    // The Swagger UI files the documentation pages use.
+    http::AddStaticAssetRoutes(router);
 }
 
 }  // namespace thorbecke::app

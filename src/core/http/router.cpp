@@ -1,5 +1,13 @@
 #include "core/http/router.h"
 
+#include <memory>
+#include <mutex>
+#include <optional>
+
+#include "core/http/openapi_doc.h"
+#include "core/http/static_assets.h"
+#include "core/log.h"
+
 namespace thorbecke::http {
 
 namespace {
@@ -38,6 +46,11 @@ void Router::Add(Method method, std::string pattern, Access access, Handler hand
 }
 
 Router::Match Router::Find(Method method, std::string_view path, Request& request) const {
+    if (path.size() > 1 && path.back() == '/') {
+        for (const auto& prefix : strict_prefixes_) {
+            if (path.starts_with(prefix)) return {};
+        }
+    }
     auto segs = Split(path);
     Match match;
     int best = -1;  // score: literal segments count, +1000 for an exact method (HEAD falls back to GET)
@@ -72,23 +85,65 @@ Router::Match Router::Find(Method method, std::string_view path, Request& reques
     return match;
 }
 
-void AddOpenApiRoutes(Router& router, const std::string& api_root, std::string_view json, std::string_view yaml) {
-    router.Add(
-        Method::kGet,
-        api_root + "/schema/openapi.yaml",
-        Access::Public(),
-        [yaml](Request&) -> asio::awaitable<Result<Response>> {
-            Response r = Response::Json(200, std::string(yaml));
-            r.content_type = "application/vnd.oai.openapi; charset=utf-8";
-            co_return r;
+void AddOpenApiSite(Router& router, OpenApiSite site) {
+    struct State {
+        const Router* router;
+        OpenApiSite site;
+        std::once_flag once;
+        std::optional<OpenApiDocument> doc;
+    };
+    auto state = std::make_shared<State>();
+    state->router = &router;
+    state->site = std::move(site);
+    auto document = [state]() -> const OpenApiDocument* {
+        std::call_once(state->once, [&state] {
+            auto built = OpenApiDocument::Build(state->site.source_json, *state->router, state->site.api_root);
+            if (!built) {
+                log::Error(
+                    "OpenAPI document not built", {{"api", state->site.api_root}, {"error", built.error().detail}}
+                );
+                return;
+            }
+            for (const auto& op : built->dropped()) log::Info("OpenAPI: not served", {{"operation", op}});
+            for (const auto& op : built->added()) log::Info("OpenAPI: added", {{"operation", op}});
+            state->doc = std::move(*built);
+        });
+        return state->doc ? &*state->doc : nullptr;
+    };
+    for (bool yaml : {false, true}) {
+        for (const auto& path : yaml ? state->site.yaml_paths : state->site.json_paths) {
+            router.Add(
+                Method::kGet,
+                state->site.api_root + path,
+                Access::Public(),
+                [document, yaml](Request& req) -> asio::awaitable<Result<Response>> {
+                    const OpenApiDocument* doc = document();
+                    if (!doc) co_return Fail(Error::Internal("De OpenAPI-beschrijving is niet beschikbaar."));
+                    Response r = Response::Json(200, yaml ? doc->Yaml(req.base_url) : doc->Json(req.base_url));
+                    if (yaml) r.content_type = "application/vnd.oai.openapi; charset=utf-8";
+                    // Documentation tools in other origins may read it (NL API Design Rules, /core/publish-openapi).
+                    r.SetHeader("Access-Control-Allow-Origin", "*");
+                    co_return r;
+                }
+            );
         }
-    );
-    router.Add(
-        Method::kGet,
-        api_root + "/schema/openapi.json",
-        Access::Public(),
-        [json](Request&) -> asio::awaitable<Result<Response>> { co_return Response::Json(200, std::string(json)); }
-    );
+    }
+    if (!state->site.docs_path.empty() && !state->site.json_paths.empty()) {
+        std::string spec_url = state->site.api_root + state->site.json_paths.front();
+        router.Add(
+            Method::kGet,
+            state->site.api_root + state->site.docs_path,
+            Access::Public(),
+            [document, spec_url](Request&) -> asio::awaitable<Result<Response>> {
+                const OpenApiDocument* doc = document();
+                co_return SwaggerUiPage(doc && !doc->title().empty() ? doc->title() : "API", spec_url);
+            }
+        );
+    }
+}
+
+void AddOpenApiRoutes(Router& router, const std::string& api_root, std::string_view json, std::string_view /*yaml*/) {
+    AddOpenApiSite(router, OpenApiSite{api_root, json, {"/schema/openapi.json"}, {"/schema/openapi.yaml"}, "/schema"});
 }
 
 }  // namespace thorbecke::http

@@ -61,12 +61,30 @@ class Router {
 
     [[nodiscard]] const std::vector<std::unique_ptr<Route>>& routes() const { return routes_; }
 
+    //! Paths under `prefix` that end in '/' match no route (404, no redirect), as the NL API Design Rules ask
+    //! (/core/no-trailing-slash). Elsewhere a trailing slash is ignored, as ZGW clients expect.
+    void RefuseTrailingSlash(std::string prefix) { strict_prefixes_.push_back(std::move(prefix)); }
+
   private:
     std::vector<std::unique_ptr<Route>> routes_;
+    std::vector<std::string> strict_prefixes_;
 };
 
-//! GET <api_root>/schema/openapi.yaml and .json: an API's own description, as the ZGW standards ask; public
-//! like any documentation. The views must outlive the router (embedded data).
+//! Where an API publishes its OpenAPI description (public, like any documentation).
+struct OpenApiSite {
+    std::string api_root;                 // "/zaken/api/v1"
+    std::string_view source_json;         // the OAS document; embedded data that outlives the router
+    std::vector<std::string> json_paths;  // under api_root, e.g. "/schema/openapi.json"
+    std::vector<std::string> yaml_paths;
+    std::string docs_path;  // the Swagger UI page under api_root, e.g. "/schema"; empty: none
+};
+
+//! Serves the description of what this server implements (see openapi_doc.h): built from `source_json`
+//! and the router's routes on the first request, when all routes are registered.
+void AddOpenApiSite(Router& router, OpenApiSite site);
+
+//! A ZGW API's description at <api_root>/schema/openapi.json and .yaml, as the standards ask, and its
+//! documentation page at <api_root>/schema/. `yaml` is not used: the YAML is rendered from the JSON.
 void AddOpenApiRoutes(Router& router, const std::string& api_root, std::string_view json, std::string_view yaml);
 
 }  // namespace thorbecke::http
