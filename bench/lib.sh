@@ -3,7 +3,8 @@
 # Expects these globals:
 #   root bin py work  wrk_cmd (array)  server_cmd (array)  wrk_threads connections warmup duration
 #   token (the JWT wrk sends)  results raw notes (files run_wrk appends to)  server_pid pg_dir (may be empty)
-#   wrk_timeout (seconds after which wrk gives up on a request; default 10)  server_threads (start_server; may be
+#   wrk_timeout (seconds after which wrk gives up on a request; default 10)  wrk_script (run_wrk's Lua script;
+#   default bench/report.lua, whose RESULT line any other must print too)  server_threads (start_server; may be
 #   empty)  pg_shared_buffers (pg_restart; default 256MB)  pg_durable (engine_db; default 1)
 # and say/die from the caller.
 
@@ -129,7 +130,7 @@ run_wrk() {
   export BENCH_FRESH_HOST="$fresh" BENCH_PATH="$path"
   say "$engine/$label: warm-up ${warmup}s, then ${duration}s"
   BENCH_TOKEN="$token" timeout $((warmup + 30)) "${wrk_cmd[@]}" -t"$wrk_threads" -c"$connections" \
-    -d"${warmup}s" --timeout "${wrk_timeout:-10}s" -s "$root/bench/report.lua" "$url" >/dev/null
+    -d"${warmup}s" --timeout "${wrk_timeout:-10}s" -s "${wrk_script:-$root/bench/report.lua}" "$url" >/dev/null
   drain
   # CPU accounting around the measured run: all CPUs (/proc/stat), the server (/proc/PID/stat), the private
   # PostgreSQL, and wrk (the shell's reaped children, `times`); what is left is other work on the machine (noise).
@@ -140,7 +141,7 @@ run_wrk() {
   db0="$(db_ticks)"
   times >"$work/times0"
   BENCH_TOKEN="$token" timeout $((duration + 30)) "${wrk_cmd[@]}" -t"$wrk_threads" -c"$connections" \
-    -d"${duration}s" --timeout "${wrk_timeout:-10}s" --latency -s "$root/bench/report.lua" "$url" >"$work/wrk.out"
+    -d"${duration}s" --timeout "${wrk_timeout:-10}s" --latency -s "${wrk_script:-$root/bench/report.lua}" "$url" >"$work/wrk.out"
   busy1="$(cpu_busy_ticks)"
   irq1="$(cpu_irq_ticks)"
   srv1="$(proc_ticks "$server_pid")"

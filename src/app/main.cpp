@@ -16,6 +16,7 @@
 #include "app/platform.h"
 #include "autorisaties/routes.h"
 #include "autorisaties/service.h"
+#include "besluiten/bulk.h"
 #include "besluiten/routes.h"
 #include "besluiten/service.h"
 #include "besluiten/store.h"
@@ -33,9 +34,11 @@
 #include "core/notify/outbox.h"
 #include "core/storage/blob_store.h"
 #include "core/storage/change_feed.h"
+#include "documenten/bulk.h"
 #include "documenten/routes.h"
 #include "documenten/service.h"
 #include "documenten/store.h"
+#include "import/importer.h"
 #include "notificaties/dispatcher.h"
 #include "notificaties/routes.h"
 #include "notificaties/service.h"
@@ -484,6 +487,34 @@ class LoaderCatalogue final : public zaken::CatalogueWriter {
         std::string base(zaken::kBulkBase);
         co_return co_await service_.PublishUuid(*kind, uuid, base);
     }
+    //! With documents or besluiten to load: one published informatieobjecttype and besluittype for them.
+    asio::awaitable<Result<zaken::CatalogueExtras>> Extras(std::string catalogus) override {
+        zaken::CatalogueExtras extras;
+        if (!with_types) co_return extras;
+        std::string iot_body = fmt::format(
+            R"json({{"catalogus": "{}", "omschrijving": "Document van zaken-load", "vertrouwelijkheidaanduiding":
+            "openbaar", "beginGeldigheid": "2019-01-01", "informatieobjectcategorie": "Benchmark"}})json",
+            catalogus
+        );
+        auto iot = co_await Create("informatieobjecttypen", iot_body);
+        if (!iot) co_return Fail(iot.error());
+        if (auto st = co_await Publish("informatieobjecttypen", *iot); !st) co_return Fail(st.error());
+        std::string bt_body = fmt::format(
+            R"json({{"catalogus": "{}", "omschrijving": "Besluit van zaken-load", "beginGeldigheid": "2019-01-01",
+            "publicatieIndicatie": false, "informatieobjecttypen": []}})json",
+            catalogus
+        );
+        auto bt = co_await Create("besluittypen", bt_body);
+        if (!bt) co_return Fail(bt.error());
+        if (auto st = co_await Publish("besluittypen", *bt); !st) co_return Fail(st.error());
+        informatieobjecttype = fmt::format("{}/catalogi/api/v1/informatieobjecttypen/{}", zaken::kBulkBase, *iot);
+        besluittype = fmt::format("{}/catalogi/api/v1/besluittypen/{}", zaken::kBulkBase, *bt);
+        extras.informatieobjecttypen.push_back(informatieobjecttype);
+        extras.besluittypen.push_back(besluittype);
+        co_return extras;
+    }
+    bool with_types = false;
+    std::string informatieobjecttype, besluittype;  // set by Extras
 
   private:
     catalogi::Service& service_;
@@ -495,6 +526,7 @@ int CmdZakenLoad(std::vector<std::string> args) {
     if (!config) return Die(config.error().detail);
     zaken::BulkOptions options;
     bool counted = false;
+    long long documenten = 0, besluiten = 0, contents = 1000;
     auto number = [](const std::string& flag, const std::string& text, long long min) -> std::optional<long long> {
         char* end = nullptr;
         long long v = std::strtoll(text.c_str(), &end, 10);
@@ -510,11 +542,18 @@ int CmdZakenLoad(std::vector<std::string> args) {
             options.append = true;
             continue;
         }
-        if (i + 1 >= args.size() || (a != "--zaken" && a != "--zaaktypen" && a != "--seed" && a != "--batch"))
+        bool other = a == "--documenten" || a == "--besluiten" || a == "--contents";
+        if (i + 1 >= args.size() || (a != "--zaken" && a != "--zaaktypen" && a != "--seed" && a != "--batch" && !other))
             return Die(fmt::format("unknown option '{}' for zaken-load", a));
-        auto v = number(a, args[++i], a == "--zaken" || a == "--seed" ? 0 : 1);
+        auto v = number(a, args[++i], a == "--zaken" || a == "--seed" || other ? 0 : 1);
         if (!v) return 2;
-        if (a == "--zaken") {
+        if (a == "--documenten") {
+            documenten = *v;
+        } else if (a == "--besluiten") {
+            besluiten = *v;
+        } else if (a == "--contents") {
+            contents = std::max(1LL, *v);
+        } else if (a == "--zaken") {
             options.zaken = *v;
             counted = true;
         } else if (a == "--zaaktypen") {
@@ -528,7 +567,7 @@ int CmdZakenLoad(std::vector<std::string> args) {
     if (!counted) {
         return Die(
             "usage: thorbecke zaken-load (--db URL | --data-dir DIR) --zaken N [--zaaktypen 100] [--seed 1] "
-            "[--batch 2000] [--append]"
+            "[--batch 2000] [--append] [--documenten N [--contents 1000]] [--besluiten N]"
         );
     }
     auto db = OpenAndMigrate(*config);
@@ -546,10 +585,77 @@ int CmdZakenLoad(std::vector<std::string> args) {
     zaken::Store zaken_store(**db);
     zaken::Service zaken_service(zaken_store, *zaken_schemas, types);
     LoaderCatalogue catalogue(service);
+    catalogue.with_types = documenten > 0 || besluiten > 0;
+    if (catalogue.with_types && options.append) return Die("--documenten and --besluiten load into a new database");
     options.progress = [](const std::string& line) { std::fprintf(stderr, "zaken-load: %s\n", line.c_str()); };
+    // Documents and besluiten need the other registers, wired as `serve` wires them.
+    auto besluiten_schemas = json::SchemaSet::Load(embedded::besluiten_openapi());
+    if (!besluiten_schemas) return Die(besluiten_schemas.error().detail);
+    besluiten::Store besluiten_store(**db);
+    besluiten::Service besluiten_service(besluiten_store, *besluiten_schemas, types);
+    auto documenten_schemas = json::SchemaSet::Load(embedded::documenten_openapi());
+    if (!documenten_schemas) return Die(documenten_schemas.error().detail);
+    auto blobs = storage::MakeFileBlobStore((std::filesystem::path(config->data_dir) / "documenten").string());
+    if (!blobs) return Die(blobs.error().detail);
+    documenten::Store documenten_store(**db);
+    documenten::Service documenten_service(documenten_store, *documenten_schemas, types, **blobs, {});
+    zaken_service.SetDocumenten(&documenten_service);
+    zaken_service.SetBesluiten(&besluiten_service);
+    besluiten_service.SetZaken(&zaken_service);
+    besluiten_service.SetDocumenten(&documenten_service);
+    documenten_service.SetZaken(&zaken_service);
+    documenten_service.SetBesluiten(&besluiten_service);
     auto summary = RunSync(zaken::BulkLoad(zaken_store, zaken_service, catalogue, options));
     if (!summary) return Die(summary.error().detail);
-    std::printf("%s\n", zaken::SummaryJson(*summary).c_str());
+    std::string out = zaken::SummaryJson(*summary);
+    storage::KeySource zaken_in_order = [&](std::int64_t after,
+                                            std::int64_t limit) -> asio::awaitable<Result<storage::KeyPage>> {
+        auto page = co_await zaken::ZakenAfter(zaken_store, after, limit);
+        if (!page) co_return Fail(page.error());
+        co_return storage::KeyPage{std::move(page->first), page->second};
+    };
+    if (documenten > 0) {
+        documenten::BulkOptions d;
+        d.documenten = documenten;
+        d.copy.base = std::string(zaken::kBulkBase);
+        d.informatieobjecttype = catalogue.informatieobjecttype;
+        d.contents = static_cast<int>(contents);
+        d.copy.seed = options.seed;
+        d.copy.batch = options.batch;
+        d.copy.progress = options.progress;
+        d.copy.related_rows = zaken::kRelationRows;
+        auto loaded = RunSync(documenten::BulkLoad(documenten_store, documenten_service, **blobs, zaken_in_order, d));
+        if (!loaded) return Die(loaded.error().detail);
+        out.back() = ',';
+        out += fmt::format(
+            "\"documenten\":{},\"informatieobjecttype\":\"{}\"}}",
+            documenten::SummaryJson(*loaded),
+            catalogue.informatieobjecttype.substr(zaken::kBulkBase.size())
+        );
+    }
+    if (besluiten > 0) {
+        besluiten::BulkOptions b;
+        b.besluiten = besluiten;
+        b.copy.base = std::string(zaken::kBulkBase);
+        b.besluittype = catalogue.besluittype;
+        b.copy.seed = options.seed;
+        b.copy.batch = options.batch;
+        b.copy.progress = options.progress;
+        b.copy.related_rows = zaken::kRelationRows;
+        besluiten::FindZaakbesluit find = [&](std::string zaak,
+                                              std::string besluit) -> asio::awaitable<Result<std::string>> {
+            co_return co_await zaken::FindRelation(zaken_store, std::move(zaak), std::move(besluit));
+        };
+        auto loaded = RunSync(besluiten::BulkLoad(besluiten_store, besluiten_service, zaken_in_order, find, b));
+        if (!loaded) return Die(loaded.error().detail);
+        out.back() = ',';
+        out += fmt::format(
+            "\"besluiten\":{},\"besluittype\":\"{}\"}}",
+            besluiten::SummaryJson(*loaded),
+            catalogue.besluittype.substr(zaken::kBulkBase.size())
+        );
+    }
+    std::printf("%s\n", out.c_str());
     return 0;
 }
 
@@ -569,6 +675,40 @@ int CmdNotificaties(std::vector<std::string> args) {
     if (!list) return Die(list.error().detail);
     std::fputs(notificaties::SummaryText(*list).c_str(), stdout);
     return 0;
+}
+
+//! `import`: everything of another ZGW implementation, through its public APIs (see import/importer.h).
+int CmdImport(std::vector<std::string> args) {
+    auto config = ParseDbArgs(args);
+    if (!config) return Die(config.error().detail);
+    importer::Options options;
+    for (std::size_t i = 0; i < args.size(); ++i) {
+        const std::string& a = args[i];
+        if (i + 1 >= args.size()) return Die(fmt::format("unknown option '{}' for import", a));
+        if (a == "--from")
+            options.source.base_url = args[++i];
+        else if (a == "--client-id")
+            options.source.client_id = args[++i];
+        else if (a == "--secret")
+            options.source.secret = args[++i];
+        else if (a == "--ca-file")
+            options.source.ca_file = args[++i];
+        else
+            return Die(fmt::format("unknown option '{}' for import", a));
+    }
+    if (options.source.base_url.empty() || options.source.client_id.empty() || options.source.secret.empty()) {
+        return Die("usage: thorbecke import --from URL --client-id X --secret Y [--db URL | --data-dir DIR]");
+    }
+    auto db = OpenAndMigrate(*config);
+    if (!db) return Die(db.error().detail);
+    options.data_dir = config->data_dir;
+    options.part_bytes = config->document_part_bytes;
+    options.document_max_bytes = config->document_max_bytes;
+    options.progress = [](const std::string& line) { std::fprintf(stderr, "import: %s\n", line.c_str()); };
+    auto summary = importer::Run(**db, options);
+    if (!summary) return Die(fmt::format("import: {}", summary.error().detail));
+    std::printf("%s\n", importer::SummaryJson(*summary).c_str());
+    return summary->failures.empty() ? 0 : 1;
 }
 
 int CmdMigrate(std::vector<std::string> args) {
@@ -592,9 +732,14 @@ void Usage() {
   token      print a JWT for a client: thorbecke token --client-id X --secret Y
   migrate    bring the database schema up to date
   zaken-load add zaken in bulk (benchmarks, trials): thorbecke zaken-load --zaken N [--zaaktypen 100] [--seed 1]
-             [--batch 2000] [--append]; creates a catalogue with published zaaktypen and writes one zaak per
-             zaaktype through the Zaken service, the rest in bulk; prints progress, then a JSON summary
+             [--batch 2000] [--append] [--documenten N [--contents 1000]] [--besluiten N]; creates a catalogue
+             with published zaaktypen and writes one zaak per zaaktype through the Zaken service, the rest in bulk;
+             likewise documents (one template, linked to zaken) and besluiten (about zaken); prints progress, then
+             a JSON summary
   notificaties status   per abonnement: notification deliveries pending, failed and delivered, the latest error
+  import     copy another ZGW implementation's catalogi, zaken, documenten and besluiten into this one:
+             thorbecke import --from URL --client-id X --secret Y [--ca-file PEM]; resumable; progress on stderr,
+             a JSON summary on stdout; exit 1 when any object was refused
 Database for clients/migrate/zaken-load/notificaties: --db URL or --data-dir DIR (as for serve).
 )");
 }
@@ -624,6 +769,7 @@ int main(int argc, char** argv) {
         if (cmd == "migrate") return CmdMigrate(args);
         if (cmd == "zaken-load") return CmdZakenLoad(args);
         if (cmd == "notificaties") return CmdNotificaties(args);
+        if (cmd == "import") return CmdImport(args);
     } catch (const std::exception& e) {
         return Die(e.what());
     }

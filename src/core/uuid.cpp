@@ -4,10 +4,23 @@
 
 #include <array>
 #include <stdexcept>
+#include <utility>
 
 namespace thorbecke {
 
+namespace {
+thread_local std::string preset_uuid;
+}  // namespace
+
+PresetUuid::PresetUuid(std::string uuid) {
+    preset_uuid = std::move(uuid);
+}
+PresetUuid::~PresetUuid() {
+    preset_uuid.clear();
+}
+
 std::string NewUuid() {
+    if (!preset_uuid.empty()) return std::exchange(preset_uuid, std::string());
     std::array<unsigned char, 16> b{};
     if (RAND_bytes(b.data(), static_cast<int>(b.size())) != 1) throw std::runtime_error("RAND_bytes failed");
     b[6] = static_cast<unsigned char>((b[6] & 0x0f) | 0x40);

@@ -12,6 +12,7 @@
 
 #include "core/geo/geometry.h"
 #include "core/json/json.h"
+#include "core/storage/multi_insert.h"
 #include "core/time.h"
 #include "zaken/model.h"
 #include "zaken/rules.h"
@@ -19,6 +20,7 @@
 namespace thorbecke::zaken {
 
 namespace bj = boost::json;
+using storage::MultiInsert;
 
 namespace {
 
@@ -63,74 +65,6 @@ void Set(bj::object& doc, std::string_view key, V&& value) {
     if (auto* v = doc.if_contains(key)) *v = std::forward<V>(value);
 }
 
-// ---- Multi-row INSERTs ----------------------------------------------------------------------------------
-
-//! `head` + n × `row` + `tail`, where `row` has `?` placeholders. Rows are written in chunks whose sizes are
-//! powers of two up to a maximum, so a load prepares a handful of distinct statements however many rows it
-//! writes. The maximum keeps statements at a few hundred parameters on SQLite (which looks bound parameters
-//! up by name, linearly) and a few thousand on PostgreSQL (where a statement is a round trip).
-class MultiInsert {
-  public:
-    MultiInsert(storage::Dialect d, std::string head, std::string row, std::string tail = {})
-        : head_(std::move(head)), row_(std::move(row)), tail_(std::move(tail)) {
-        per_row_ = static_cast<std::size_t>(std::count(row_.begin(), row_.end(), '?'));
-        std::size_t budget = d == storage::Dialect::kSqlite ? 64 : 4096;
-        std::size_t limit = std::max<std::size_t>(1, std::min<std::size_t>(512, budget / per_row_));
-        max_rows_ = 1;
-        while (max_rows_ * 2 <= limit) max_rows_ *= 2;
-    }
-
-    //! Values of the current row; EndRow() closes it.
-    template <class... A>
-    void Push(A&&... values) {
-        (params_.emplace_back(storage::Param(std::forward<A>(values))), ...);
-    }
-    void EndRow() { ++rows_; }
-    //! One whole row.
-    template <class... A>
-    void Add(A&&... values) {
-        Push(std::forward<A>(values)...);
-        EndRow();
-    }
-    [[nodiscard]] std::size_t rows() const { return rows_; }
-
-    asio::awaitable<Status> Flush(storage::Session& s) {
-        std::size_t done = 0;
-        while (done < rows_) {
-            std::size_t n = max_rows_;
-            while (n > rows_ - done) n /= 2;
-            auto first = params_.begin() + static_cast<std::ptrdiff_t>(done * per_row_);
-            auto last = first + static_cast<std::ptrdiff_t>(n * per_row_);
-            storage::Params chunk(std::make_move_iterator(first), std::make_move_iterator(last));
-            const std::string& sql = Sql(n);
-            auto r = co_await s.Query(sql, std::move(chunk));
-            if (!r) co_return Fail(r.error());
-            done += n;
-        }
-        params_.clear();
-        rows_ = 0;
-        co_return Status{};
-    }
-
-  private:
-    const std::string& Sql(std::size_t n) {
-        auto it = sql_.find(n);
-        if (it != sql_.end()) return it->second;
-        std::string text = head_;
-        for (std::size_t i = 0; i < n; ++i) {
-            if (i) text += ", ";
-            text += row_;
-        }
-        text += tail_;
-        return sql_.emplace(n, NumberPlaceholders(text, 1)).first->second;
-    }
-
-    std::string head_, row_, tail_;
-    std::size_t per_row_ = 1, max_rows_ = 1, rows_ = 0;
-    storage::Params params_;
-    std::map<std::size_t, std::string> sql_;
-};
-
 // ---- Templates --------------------------------------------------------------------------------------------
 
 //! One template zaak as the service stored it, with its first two statussen and its rol.
@@ -169,6 +103,11 @@ asio::awaitable<Result<std::vector<TypeSet>>> CreateCatalogue(
     if (!catalogus) co_return Fail(LoadError("catalogus", catalogus.error()));
     std::string cat = CatalogiUrl("catalogussen", *catalogus);
     catalogus_path = fmt::format("/catalogi/api/v1/catalogussen/{}", *catalogus);
+    auto extras = co_await w.Extras(cat);
+    if (!extras) co_return Fail(LoadError("types of other registers", extras.error()));
+    bj::array besluittypen;
+    for (const auto& b : extras->besluittypen) besluittypen.emplace_back(std::string_view(b));
+    std::string besluittypen_json = json::Serialize(besluittypen);
     for (int i = 0; i < zaaktypen; ++i) {
         std::string zt_body = fmt::format(
             R"json({{"identificatie": "LOAD-{:04}", "omschrijving": "{} ({})",
@@ -181,14 +120,15 @@ asio::awaitable<Result<std::vector<TypeSet>>> CreateCatalogue(
             "selectielijstProcestype": "{}/referentielijsten/api/v1/procestypen/{}",
             "referentieproces": {{"naam": "Producten en diensten leveren"}}, "verantwoordelijke": "Team Benchmark",
             "beginGeldigheid": "2019-01-01", "versiedatum": "2019-01-01", "catalogus": "{}",
-            "besluittypen": [], "gerelateerdeZaaktypen": []}})json",
+            "besluittypen": {}, "gerelateerdeZaaktypen": []}})json",
             i,
             kOmschrijvingen[static_cast<std::size_t>(i) % kOmschrijvingen.size()],
             i,
             i,
             kBulkBase,
             kProcestype,
-            cat
+            cat,
+            besluittypen_json
         );
         auto zaaktype = co_await w.Create("zaaktypen", zt_body);
         if (!zaaktype) co_return Fail(LoadError("zaaktype", zaaktype.error()));
@@ -220,6 +160,17 @@ asio::awaitable<Result<std::vector<TypeSet>>> CreateCatalogue(
             if (!rt) co_return Fail(LoadError("roltype", rt.error()));
             if (t.roltype.empty()) t.roltype = CatalogiUrl("roltypen", *rt);
         }
+        int iot_volgnummer = 1;
+        for (const auto& iot : extras->informatieobjecttypen) {
+            std::string ziot_body = fmt::format(
+                R"json({{"zaaktype": "{}", "informatieobjecttype": "{}", "volgnummer": {}, "richting": "inkomend"}})json",
+                t.zaaktype,
+                iot,
+                iot_volgnummer++
+            );
+            auto ziot = co_await w.Create("zaaktype-informatieobjecttypen", ziot_body);
+            if (!ziot) co_return Fail(LoadError("zaaktype-informatieobjecttype", ziot.error()));
+        }
         auto published = co_await w.Publish("zaaktypen", *zaaktype);
         if (!published) co_return Fail(LoadError("publish zaaktype", published.error()));
         out.push_back(std::move(t));
@@ -229,7 +180,9 @@ asio::awaitable<Result<std::vector<TypeSet>>> CreateCatalogue(
 }
 
 //! POSTs one resource through the Zaken service, as a client with all rights would; its uuid.
-asio::awaitable<Result<std::string>> Post(Service& service, KindId kind, std::string scope, std::string body) {
+}  // namespace
+
+asio::awaitable<Result<std::string>> PostAsLoader(Service& service, KindId kind, std::string scope, std::string body) {
     Operation op;
     op.kind = &GetKind(kind);
     op.action = Action::kCreate;
@@ -253,6 +206,12 @@ asio::awaitable<Result<std::string>> Post(Service& service, KindId kind, std::st
         co_return Fail(Error::Internal("the service answered without a uuid: " + r->body.substr(0, 200)));
     }
     co_return std::string(parsed->as_object().at("uuid").as_string());
+}
+
+namespace {
+
+asio::awaitable<Result<std::string>> Post(Service& service, KindId kind, std::string scope, std::string body) {
+    co_return co_await PostAsLoader(service, kind, std::move(scope), std::move(body));
 }
 
 asio::awaitable<Status> CreateTemplate(Service& service, const TypeSet& t, std::size_t i) {
@@ -798,6 +757,31 @@ asio::awaitable<Result<BulkSummary>> BulkLoad(
     sum.added = sum.templates + bulk;
     sum.total = sum.existing + sum.added;
     co_return sum;
+}
+
+asio::awaitable<Result<std::string>> FindRelation(Store& store, std::string zaak, std::string needle) {
+    auto r = co_await store.db().Query(
+        "SELECT uuid FROM zaken_object WHERE zaak = $1 AND doc LIKE $2 ORDER BY seq",
+        storage::MakeParams(std::move(zaak), "%" + needle + "%")
+    );
+    if (!r) co_return Fail(r.error());
+    if (r->empty()) co_return std::string();
+    co_return r->Text(0, 0);
+}
+
+asio::awaitable<Result<std::pair<std::vector<std::string>, std::int64_t>>> ZakenAfter(
+    Store& store, std::int64_t after, std::int64_t limit
+) {
+    auto r = co_await store.db().Query(
+        "SELECT seq, uuid FROM zaken_zaak WHERE seq > $1 ORDER BY seq LIMIT $2", storage::MakeParams(after, limit)
+    );
+    if (!r) co_return Fail(r.error());
+    std::pair<std::vector<std::string>, std::int64_t> out{{}, after};
+    for (std::size_t i = 0; i < r->size(); ++i) {
+        out.first.push_back(r->Text(i, 1));
+        out.second = r->Int(i, 0);
+    }
+    co_return out;
 }
 
 std::string SummaryJson(const BulkSummary& s) {

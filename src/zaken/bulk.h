@@ -22,6 +22,12 @@
 
 namespace thorbecke::zaken {
 
+//! Types of other registers that the loader's zaaktypen refer to (absolute URLs starting with kBulkBase).
+struct CatalogueExtras {
+    std::vector<std::string> informatieobjecttypen;  // each becomes a zaaktype-informatieobjecttype
+    std::vector<std::string> besluittypen;           // the zaaktype's besluittypen
+};
+
 //! Writes the loader's catalogue. The binary implements it with the Catalogi service, so the types are
 //! validated and stored as API requests would be.
 class CatalogueWriter {
@@ -31,6 +37,13 @@ class CatalogueWriter {
     //! URLs start with kBulkBase; returns its uuid.
     virtual asio::awaitable<Result<std::string>> Create(std::string collection, std::string body) = 0;
     virtual asio::awaitable<Status> Publish(std::string collection, std::string uuid) = 0;
+    //! Called once the catalogus exists (its URL starts with kBulkBase): the published informatieobjecttypen
+    //! and besluittypen every zaaktype of the load shall allow (`thorbecke zaken-load --documenten/--besluiten`
+    //! creates one of each). None by default.
+    virtual asio::awaitable<Result<CatalogueExtras>> Extras(std::string catalogus) {
+        (void)catalogus;
+        co_return CatalogueExtras{};
+    }
 };
 
 //! The base URL the loader addresses this platform by (stored URLs are relative, so any host serves them).
@@ -63,6 +76,24 @@ struct BulkSummary {
 //! zaaktypen (three statustypen and two roltypen each) and one template zaak per zaaktype.
 asio::awaitable<Result<BulkSummary>> BulkLoad(
     Store& store, Service& service, CatalogueWriter& catalogue, BulkOptions options
+);
+
+//! POSTs one resource through the Zaken service as a client with all rights (the loader's templates); returns
+//! the uuid of the new resource. `body` names resources by URLs starting with kBulkBase.
+asio::awaitable<Result<std::string>> PostAsLoader(Service& service, KindId kind, std::string scope, std::string body);
+
+//! The rows this register writes for a relation object of a zaak (a zaakinformatieobject, a zaakbesluit), which
+//! other registers' bulk loaders copy with their own: (table, condition with $1 = the object's uuid).
+inline const std::vector<std::pair<std::string, std::string>> kRelationRows = {
+    {"zaken_object", "uuid = $1"}, {"zaken_key", "object = $1"}};
+
+//! The uuid of the relation object of zaak `zaak` (uuid) whose document names `needle` (a besluit's uuid, say);
+//! "" when there is none.
+asio::awaitable<Result<std::string>> FindRelation(Store& store, std::string zaak, std::string needle);
+
+//! Zaken in the order they were written: up to `limit` uuids after position `after`, and the last position.
+asio::awaitable<Result<std::pair<std::vector<std::string>, std::int64_t>>> ZakenAfter(
+    Store& store, std::int64_t after, std::int64_t limit
 );
 
 //! The summary as one JSON object (what `zaken-load` prints on stdout).
