@@ -170,7 +170,9 @@ def test_failed_and_retried(admin, server, http, tmp_path_factory):
         publish(admin, message(kanaal, hoofd, 1))
         publish(admin, message(kanaal, hoofd, 2))
 
-        st = wait_for(lambda: (s := status_of(admin, ab["url"]))["lastError"] and s, what="a failed attempt")
+        # The first attempt may fail before the second message is routed: wait until both are there.
+        st = wait_for(lambda: (s := status_of(admin, ab["url"]))["lastError"]
+                      and s["pending"] + s["failed"] + s["delivered"] == 2 and s, what="a failed attempt")
         assert st["pending"] == 2 and st["failed"] == 0 and st["delivered"] == 0
         assert st["oldestPendingSince"] and st["lastStatus"] is None  # no HTTP answer at all
 
