@@ -6,6 +6,7 @@
 #include <fmt/format.h>
 #include <boost/json.hpp>
 
+#include "core/http/internal_request.h"
 #include "core/json/json.h"
 
 namespace thorbecke::besluiten {
@@ -41,16 +42,9 @@ asio::awaitable<Result<BulkSummary>> BulkLoad(
         {"datum", "2026-01-05"},
         {"ingangsdatum", "2026-01-05"},
         {"toelichting", "Een besluit voor metingen."}};
-    http::Request req;
-    req.method = http::Method::kPost;
-    req.path = std::string(kApiRoot) + "/besluiten";
-    req.headers["content-type"] = "application/json";
-    req.body = json::Serialize(body);
-    req.base_url = o.copy.base;
-    auth::Principal principal;
-    principal.client_id = "zaken-load";
-    principal.all_rights = true;
-    req.principal = std::move(principal);
+    http::Request req = http::InternalRequest(
+        http::Method::kPost, std::string(kApiRoot) + "/besluiten", json::Serialize(body), o.copy.base, "zaken-load"
+    );
     Operation op{Resource::kBesluit, Action::kCreate, {"besluiten.aanmaken"}};
     auto created = co_await service.WriteBesluit(op, req);
     if (!created) co_return Fail(storage::LoadError("template besluit", created.error()));

@@ -7,6 +7,7 @@
 #include <boost/json.hpp>
 
 #include "core/auth/jwt.h"
+#include "core/http/internal_request.h"
 #include "core/json/json.h"
 #include "core/storage/row_copies.h"
 
@@ -89,16 +90,13 @@ asio::awaitable<Result<BulkSummary>> BulkLoad(
         {"beschrijving", "Een document voor metingen."},
         {"inhoud", Base64(Content(0))}};
     bj::object body{{"enkelvoudiginformatieobject", eio}, {"zaakinformatieobject", bj::object{{"zaak", zaak_url}}}};
-    http::Request req;
-    req.method = http::Method::kPost;
-    req.path = std::string(kApiRoot) + "/documentregistreren";
-    req.headers["content-type"] = "application/json";
-    req.body = json::Serialize(body);
-    req.base_url = o.copy.base;
-    auth::Principal principal;
-    principal.client_id = "zaken-load";
-    principal.all_rights = true;
-    req.principal = std::move(principal);
+    http::Request req = http::InternalRequest(
+        http::Method::kPost,
+        std::string(kApiRoot) + "/documentregistreren",
+        json::Serialize(body),
+        o.copy.base,
+        "zaken-load"
+    );
     Operation op{Resource::kDocument, Action::kCreate, {"documenten.aanmaken"}};
     auto created = co_await service.Register(op, req);
     if (!created) co_return Fail(storage::LoadError("template document", created.error()));

@@ -15,6 +15,7 @@
 #include "catalogi/service.h"
 #include "catalogi/store.h"
 #include "core/http/client.h"
+#include "core/http/internal_request.h"
 #include "core/http/router.h"
 #include "core/json/schema.h"
 #include "core/storage/blob_store.h"
@@ -143,10 +144,11 @@ Result<std::unique_ptr<Local>> Local::Open(
 Result<http::Response> Local::Call(
     http::Method method, std::string path, std::string body, std::string content_type, std::string query
 ) {
-    http::Request req;
-    req.method = method;
-    req.target = query.empty() ? path : path + "?" + query;
-    req.path = std::move(path);
+    std::string target = query.empty() ? path : path + "?" + query;
+    http::Request req =
+        http::InternalRequest(method, std::move(path), std::move(body), std::string(kLocalBase), "thorbecke-import");
+    req.target = std::move(target);
+    if (!req.body.empty()) req.headers["content-type"] = std::move(content_type);
     if (!query.empty()) {
         // Only simple name=value pairs are used by the import (no escaping needed).
         std::string_view rest = query;
@@ -160,15 +162,6 @@ Result<http::Response> Local::Call(
             rest = amp == std::string_view::npos ? std::string_view{} : rest.substr(amp + 1);
         }
     }
-    req.body = std::move(body);
-    if (!req.body.empty()) req.headers["content-type"] = std::move(content_type);
-    req.headers["accept-crs"] = "EPSG:4326";
-    req.headers["content-crs"] = "EPSG:4326";
-    req.base_url = std::string(kLocalBase);
-    auth::Principal principal;
-    principal.client_id = "thorbecke-import";
-    principal.all_rights = true;
-    req.principal = std::move(principal);
     req.request_id = "import";
     auto match = parts_->router.Find(method, req.path, req);
     if (!match.route) return Fail(Error::NotFound("geen route voor " + req.path));

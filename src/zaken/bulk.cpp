@@ -11,6 +11,7 @@
 #include <boost/json.hpp>
 
 #include "core/geo/geometry.h"
+#include "core/http/internal_request.h"
 #include "core/json/json.h"
 #include "core/storage/multi_insert.h"
 #include "core/time.h"
@@ -187,18 +188,9 @@ asio::awaitable<Result<std::string>> PostAsLoader(Service& service, KindId kind,
     op.kind = &GetKind(kind);
     op.action = Action::kCreate;
     op.scopes.push_back(std::move(scope));
-    http::Request req;
-    req.method = http::Method::kPost;
-    req.path = ObjectPath(GetKind(kind), "", "");
-    req.headers["content-type"] = "application/json";
-    req.headers["content-crs"] = "EPSG:4326";
-    req.headers["accept-crs"] = "EPSG:4326";
-    req.body = std::move(body);
-    req.base_url = std::string(kBulkBase);
-    auth::Principal principal;
-    principal.client_id = "zaken-load";
-    principal.all_rights = true;
-    req.principal = std::move(principal);
+    http::Request req = http::InternalRequest(
+        http::Method::kPost, ObjectPath(GetKind(kind), "", ""), std::move(body), std::string(kBulkBase), "zaken-load"
+    );
     auto r = co_await service.Handle(op, req);
     if (!r) co_return Fail(r.error());
     auto parsed = json::Parse(r->body);
