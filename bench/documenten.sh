@@ -51,18 +51,10 @@ raw_out="${2:-$root/bench/results/documenten.log}"
 secret="bench-secret-$$"
 client="$root/bench/documenten_client.py"
 
-say() { echo "bench: $*" >&2; }
-die() {
-  say "$*"
-  exit 1
-}
 # shellcheck source=bench/lib.sh
 . "$root/bench/lib.sh"
 
-[ -x "$bin" ] || die "no server binary at $bin (run: cmake --preset release && cmake --build --preset release)"
-for tool in wrk curl timeout dd base64 sha256sum; do
-  command -v "$tool" >/dev/null || die "$tool not found (scripts/install-deps.sh bench)"
-done
+bench_require wrk curl timeout dd base64 sha256sum
 "$py" -c 'import requests' 2>/dev/null || die "$py cannot import requests (apt-get install python3-requests)"
 [ "$repeat" -ge 1 ] || die "BENCH_DOC_REPEAT must be at least 1"
 if [ "$doc_mib" -lt 1 ] || [ "$big_mib" -lt 1 ]; then die "BENCH_DOC_MIB and BENCH_DOC_BIG_MIB must be at least 1"; fi

@@ -1,12 +1,24 @@
 # shellcheck shell=bash disable=SC2154,SC2034  # the globals below are the caller's: read, and set for it
-# Shared by the benchmark scripts (bench/run.sh, bench/zaken.sh, bench/documenten.sh); sourced, not run.
+# Shared by the benchmark scripts (bench/run.sh, zaken.sh, documenten.sh, notificaties.sh, national.sh); sourced.
 # Expects these globals:
 #   root bin py work  wrk_cmd (array)  server_cmd (array)  wrk_threads connections warmup duration
 #   token (the JWT wrk sends)  results raw notes (files run_wrk appends to)  server_pid pg_dir (may be empty)
 #   wrk_timeout (seconds after which wrk gives up on a request; default 10)  wrk_script (run_wrk's Lua script;
 #   default bench/report.lua, whose RESULT line any other must print too)  server_threads (start_server; may be
 #   empty)  pg_shared_buffers (pg_restart; default 256MB)  pg_durable (engine_db; default 1)
-# and say/die from the caller.
+
+say() { echo "bench: $*" >&2; }
+die() {
+  say "$*"
+  exit 1
+}
+
+# bench_require TOOL...: the release binary and these commands are there, or the benchmark stops saying why.
+bench_require() {
+  [ -x "$bin" ] || die "no server binary at $bin (run: cmake --preset release && cmake --build --preset release)"
+  local tool
+  for tool in "$@"; do command -v "$tool" >/dev/null || die "$tool not found (scripts/install-deps.sh bench)"; done
+}
 
 stop_server() {
   [ -n "$server_pid" ] || server_pid="$(cat "$work/server.pid" 2>/dev/null || true)"

@@ -55,16 +55,10 @@ report_out="${1:-$root/bench/results/national.md}"
 raw_out="${2:-$root/bench/results/national.log}"
 secret="bench-secret-$$"
 
-say() { echo "bench: $*" >&2; }
-die() {
-  say "$*"
-  exit 1
-}
 # shellcheck source=bench/lib.sh
 . "$root/bench/lib.sh"
 
-[ -x "$bin" ] || die "no server binary at $bin (run: cmake --preset release && cmake --build --preset release)"
-for tool in wrk curl timeout; do command -v "$tool" >/dev/null || die "$tool not found (scripts/install-deps.sh bench)"; done
+bench_require wrk curl timeout
 [ "$zaken" -ge "$zaaktypen" ] || die "BENCH_NATIONAL_ZAKEN must be at least BENCH_NATIONAL_ZAAKTYPEN"
 if [ "$granted" -lt 1 ] || [ "$granted" -gt "$zaaktypen" ]; then die "BENCH_NATIONAL_GRANTED must be 1..BENCH_NATIONAL_ZAAKTYPEN"; fi
 

@@ -43,18 +43,10 @@ raw_out="${2:-$root/bench/results/notificaties.log}"
 secret="bench-secret-$$"
 client="$root/bench/notificaties_client.py"
 
-say() { echo "bench: $*" >&2; }
-die() {
-  say "$*"
-  exit 1
-}
 # shellcheck source=bench/lib.sh
 . "$root/bench/lib.sh"
 
-[ -x "$bin" ] || die "no server binary at $bin (run: cmake --preset release && cmake --build --preset release)"
-for tool in wrk curl timeout; do
-  command -v "$tool" >/dev/null || die "$tool not found (scripts/install-deps.sh bench)"
-done
+bench_require wrk curl timeout
 "$py" -c 'import requests' 2>/dev/null || die "$py cannot import requests (apt-get install python3-requests)"
 # The sinks listen on the loopback address: the servers this script starts may deliver there.
 export THORBECKE_NOTIFICATIES_ALLOWED_HOSTS=127.0.0.1

@@ -70,16 +70,10 @@ for suite in $suites; do
   esac
 done
 
-say() { echo "bench: $*" >&2; }
 # shellcheck source=bench/lib.sh
 . "$root/bench/lib.sh"
-die() {
-  say "$*"
-  exit 1
-}
 
-[ -x "$bin" ] || die "no server binary at $bin (run: cmake --preset release && cmake --build --preset release)"
-for tool in wrk curl timeout; do command -v "$tool" >/dev/null || die "$tool not found (scripts/install-deps.sh bench)"; done
+bench_require wrk curl timeout
 "$py" -c 'import requests' 2>/dev/null || die "$py cannot import requests (apt-get install python3-requests)"
 
 bench_setup thorbecke-bench

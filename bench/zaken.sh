@@ -60,16 +60,10 @@ zoek_polygon='[[[5.0,51.9],[5.39,51.9],[5.39,52.18],[5.0,52.18],[5.0,51.9]]]'
 zoek_scaled="$(awk -v s="$small" -v l="$large" 'BEGIN { f = sqrt(s / l); x = 5.0 + 0.39 * f; y = 51.9 + 0.28 * f
   printf "[[[5.0,51.9],[%.6f,51.9],[%.6f,%.6f],[5.0,%.6f],[5.0,51.9]]]", x, x, y, y }')"
 
-say() { echo "bench: $*" >&2; }
-die() {
-  say "$*"
-  exit 1
-}
 # shellcheck source=bench/lib.sh
 . "$root/bench/lib.sh"
 
-[ -x "$bin" ] || die "no server binary at $bin (run: cmake --preset release && cmake --build --preset release)"
-for tool in wrk curl timeout; do command -v "$tool" >/dev/null || die "$tool not found (scripts/install-deps.sh bench)"; done
+bench_require wrk curl timeout
 [ "$small" -ge "$zaaktypen" ] || die "BENCH_ZAKEN_SMALL must be at least BENCH_ZAKEN_ZAAKTYPEN"
 [ "$large" -gt "$small" ] || die "BENCH_ZAKEN_LARGE must be larger than BENCH_ZAKEN_SMALL"
 if [ "$granted" -lt 1 ] || [ "$granted" -gt "$zaaktypen" ]; then die "BENCH_ZAKEN_GRANTED must be 1..BENCH_ZAKEN_ZAAKTYPEN"; fi
