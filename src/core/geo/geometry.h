@@ -4,6 +4,8 @@
 // GEOS is used through its reentrant `_r` functions with one context per thread, created lazily on the
 // thread's first use (the server runs one io_context per thread, so no context is ever shared). A Geometry
 // may be moved to and destroyed on another thread: GEOS objects are not bound to the context that made them.
+// It may not be used by two threads at once, not even through const functions: GEOS fills an envelope cache
+// on first use.
 // Do not keep a Geometry in static or thread_local storage: it must die before its thread's context.
 //
 // Coordinates are 2D, as the ZGW schema `Point2D` says; no SRID is kept (ZGW geometries are WGS 84).
