@@ -1,15 +1,17 @@
 #!/usr/bin/env bash
 # Installs the Debian packages Thorbecke needs to build, run and test, only those still missing, and then the
-# npm tools pinned in package-lock.json (newman, Spectral, the API documentation viewer) into node_modules/.
+# npm tools and assets pinned in package-lock.json (newman, Spectral, the API documentation viewer, NL Design
+# System CSS, Playwright's driver and axe-core) into node_modules/. The browser tests drive Debian's Chromium.
 # Usage: scripts/install-deps.sh [build|test|bench]  (test and bench include build)
 set -euo pipefail
 what="${1:-build}"
 
 build_pkgs=(g++ cmake ninja-build ccache make pkg-config
   libboost1.81-dev libboost-json1.81-dev libboost-url1.81-dev
-  libsqlite3-dev libpq-dev libssl-dev libfmt-dev libexpected-dev libgeos-dev)
+  libsqlite3-dev libpq-dev libssl-dev libfmt-dev libexpected-dev libgeos-dev libargon2-dev
+  libkainjow-mustache-dev)
 test_pkgs=(libgtest-dev postgresql-15 postgresql-15-postgis-3 postgresql-15-postgis-3-scripts clang-format
-  python3 python3-pytest python3-requests python3-yaml python3-jsonschema)
+  python3 python3-pytest python3-requests python3-yaml python3-jsonschema chromium)
 bench_pkgs=(wrk curl)
 
 pkgs=("${build_pkgs[@]}")
