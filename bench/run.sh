@@ -5,7 +5,9 @@
 # downloads and memory with 100 MiB and 1 GiB documents) and the Notificaties benchmark (bench/notificaties.sh:
 # delivery throughput and latency, and what announcing costs a write) and, last, the national-scale benchmark
 # (bench/national.sh: 1 M zaken, documents and besluiten; the reference's functional scenario at p99 < 100 ms).
-# BENCH_SUITES="catalogi zaken documenten notificaties national" selects them.
+# And the algorithm register (bench/algoritmeregister.sh: its public list page, search page and API, and a detail
+# page with 10 000 published registrations, and the list page's weight).
+# BENCH_SUITES="catalogi zaken documenten notificaties national algoritmeregister" selects them.
 # The Catalogi part, for each engine (SQLite, then PostgreSQL):
 #   1. starts a fresh release server (own temp data dir, free loopback port, --no-access-log) and adds a client;
 #   2. loads one catalogus with BENCH_ZAAKTYPEN zaaktypen (every second one published) through the HTTP API;
@@ -28,8 +30,9 @@
 #   BENCH_PG_ANALYZE=1  (0: do not run ANALYZE on PostgreSQL after loading; see docs/benchmarks.md)
 #   BENCH_UNCACHED=1  (0: skip the two uncached runs, detail and list with a new Host header per request)
 #   BENCH_LOAD_WORKERS=16  BENCH_KEEP=1 (keep the temp dir)  THORBECKE_BIN=  BENCH_PYTHON=/usr/bin/python3
-#   BENCH_SUITES="catalogi zaken documenten notificaties national"; the other benchmarks' own knobs are listed in
-#   bench/zaken.sh, bench/documenten.sh, bench/notificaties.sh and bench/national.sh
+#   BENCH_SUITES="catalogi zaken documenten notificaties national algoritmeregister"; the other benchmarks' own knobs
+#   are listed in bench/zaken.sh, bench/documenten.sh, bench/notificaties.sh, bench/national.sh and
+#   bench/algoritmeregister.sh
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -50,12 +53,13 @@ uncached="${BENCH_UNCACHED:-1}"
 pg_analyze="${BENCH_PG_ANALYZE:-1}"
 results_dir="$root/bench/results"
 secret="bench-secret-$$"
-suites="${BENCH_SUITES:-catalogi zaken documenten notificaties national}"
+suites="${BENCH_SUITES:-catalogi zaken documenten notificaties national algoritmeregister}"
 run_catalogi=0
 run_zaken=0
 run_documenten=0
 run_notificaties=0
 run_national=0
+run_algoritmeregister=0
 for suite in $suites; do
   case "$suite" in
     catalogi) run_catalogi=1 ;;
@@ -63,8 +67,9 @@ for suite in $suites; do
     documenten) run_documenten=1 ;;
     notificaties) run_notificaties=1 ;;
     national) run_national=1 ;;
+    algoritmeregister) run_algoritmeregister=1 ;;
     *)
-      echo "bench: unknown suite '$suite' (catalogi, zaken, documenten, notificaties, national)" >&2
+      echo "bench: unknown suite '$suite' (catalogi, zaken, documenten, notificaties, national, algoritmeregister)" >&2
       exit 2
       ;;
   esac
@@ -311,6 +316,7 @@ run_suite() {
 [ "$run_documenten" = 1 ] && run_suite documenten
 [ "$run_notificaties" = 1 ] && run_suite notificaties
 [ "$run_national" = 1 ] && run_suite national
+[ "$run_algoritmeregister" = 1 ] && run_suite algoritmeregister
 
 mkdir -p "$results_dir"
 cp "$report" "$results_dir/latest.md"

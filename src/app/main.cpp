@@ -3,16 +3,26 @@
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
+#include <fstream>
 #include <future>
 #include <iostream>
 #include <string>
 #include <vector>
+
+#include <termios.h>
+#include <unistd.h>
 
 #include <fmt/format.h>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/use_future.hpp>
 
+#include "accounts/accounts.h"
+#include "algoritmeregister/assessment_routes.h"
+#include "algoritmeregister/pages.h"
+#include "algoritmeregister/routes.h"
+#include "algoritmeregister/service.h"
+#include "algoritmeregister/store.h"
 #include "app/platform.h"
 #include "autorisaties/routes.h"
 #include "autorisaties/service.h"
@@ -46,6 +56,7 @@
 #include "referentielijsten/catalog.h"
 #include "referentielijsten/lookup.h"
 #include "referentielijsten/routes.h"
+#include "web/web.h"
 #include "zaken/bulk.h"
 #include "zaken/routes.h"
 #include "zaken/service.h"
@@ -86,6 +97,10 @@ std::vector<storage::Migration> AllMigrations() {
     for (auto& m : documenten::Store::Migrations()) all.push_back(std::move(m));
     for (auto& m : notificaties::Store::Migrations()) all.push_back(std::move(m));
     for (auto& m : notificaties::DeliveryStore::Migrations()) all.push_back(std::move(m));
+    for (auto& m : accounts::AccountStore::Migrations()) all.push_back(std::move(m));
+    for (auto& m : web::SessionStore::Migrations()) all.push_back(std::move(m));
+    for (auto& m : algoritmeregister::Store::Migrations()) all.push_back(std::move(m));
+    for (auto& m : algoritmeregister::Assessments::Migrations()) all.push_back(std::move(m));
     return all;
 }
 
@@ -115,6 +130,40 @@ class CatalogiTypes final : public TypeSource {
 int Die(const std::string& message) {
     std::fprintf(stderr, "thorbecke: %s\n", message.c_str());
     return 1;
+}
+
+//! Web session lifetimes. THORBECKE_WEB_SESSION_IDLE_SECONDS / _ABSOLUTE_SECONDS shorten them for tests; not
+//! documented for production use.
+web::SessionOptions WebSessionOptions() {
+    web::SessionOptions o;
+    auto seconds = [](const char* name, std::chrono::seconds fallback) {
+        const char* v = std::getenv(name);
+        if (!v || !*v) return fallback;
+        long n = std::strtol(v, nullptr, 10);
+        return n > 0 ? std::chrono::seconds(n) : fallback;
+    };
+    o.idle = seconds("THORBECKE_WEB_SESSION_IDLE_SECONDS", o.idle);
+    o.absolute = seconds("THORBECKE_WEB_SESSION_ABSOLUTE_SECONDS", o.absolute);
+    return o;
+}
+
+//! Demo staff accounts (serve --demo): a redacteur and a goedkeurder of Gemeente Amsterdam, created if missing.
+constexpr std::string_view kDemoOrganisation = "Gemeente Amsterdam";
+asio::awaitable<Status> EnsureDemoAccounts(accounts::AccountStore& store) {
+    for (std::string_view role : {accounts::kRedacteur, accounts::kGoedkeurder}) {
+        auto found = co_await store.Find(role);
+        if (!found) co_return Fail(found.error());
+        if (*found) continue;
+        accounts::NewAccount n;
+        n.username = std::string(role);
+        n.display_name = role == accounts::kRedacteur ? "Demo Redacteur" : "Demo Goedkeurder";
+        n.organisation = std::string(kDemoOrganisation);
+        n.roles = {std::string(role)};
+        n.password = std::string(role) + "-demo";
+        auto created = co_await store.Create(std::move(n));
+        if (!created) co_return Fail(created.error());
+    }
+    co_return Status{};
 }
 
 Result<std::unique_ptr<storage::Database>> OpenAndMigrate(const Config& config) {
@@ -259,6 +308,11 @@ int CmdServe(const std::vector<std::string>& args) {
     dispatch_options.concurrency = static_cast<std::size_t>(config->notificaties_concurrency);
     notificaties::Dispatcher dispatcher(**db, **callback_client, dispatch_options, outbox_feed.get());
     notificaties::DeliveryStore deliveries(**db);
+    // Staff accounts: the register's API tokens (and the web pages' sign-in).
+    accounts::AccountStore staff_accounts(**db);
+    web::SessionStore web_sessions(**db, staff_accounts, WebSessionOptions());
+    algoritmeregister::Service register_service(**db);
+    algoritmeregister::Assessments register_assessments(**db);
 
     if (config->demo) {
         auto st = RunSync(clients.Put(auth::ClientSpec{
@@ -271,6 +325,10 @@ int CmdServe(const std::vector<std::string>& args) {
                 st.error().detail,
                 st.error().invalid_params.empty() ? "" : st.error().invalid_params.front().reason
             ));
+        st = RunSync(EnsureDemoAccounts(staff_accounts));
+        if (!st) return Die(fmt::format("demo accounts: {}", st.error().detail));
+        st = RunSync(register_service.LoadDemoData());
+        if (!st) return Die(fmt::format("demo data (algoritmeregister): {}", st.error().detail));
     }
 
     Metrics metrics;
@@ -307,7 +365,8 @@ int CmdServe(const std::vector<std::string>& args) {
          {"Referentielijsten API", "/referentielijsten/api/v1", "0.6.0"},
          {"Autorisaties API", "/autorisaties/api/v1", "1.0.0"},
          {"Notificaties API", "/notificaties/api/v1", "1.0.0"}},
-        ready
+        ready,
+        web_sessions
     );
     catalogi::RegisterRoutes(router, service);
     zaken::RegisterRoutes(router, zaken_service, *zaken_schemas);
@@ -317,6 +376,17 @@ int CmdServe(const std::vector<std::string>& args) {
     autorisaties::RegisterRoutes(router, autorisaties_service, *autorisaties_schemas);
     notificaties::RegisterRoutes(router, notificaties_service, *notificaties_schemas);
     notificaties::RegisterAdminRoutes(router, deliveries);
+    algoritmeregister::RegisterRoutes(router, register_service, staff_accounts);
+    algoritmeregister::RegisterAssessmentRoutes(
+        router, register_assessments, staff_accounts, std::string(algoritmeregister::kApiRoot)
+    );
+
+    web::RegisterRoutes(router, web_sessions);  // sign-in pages and the stylesheets of the web pages
+    algoritmeregister::RegisterPages(router, web_sessions, register_service, register_assessments);
+    // Unknown pages of the register get an HTML page; its API and open data keep problem+json.
+    web::AddNotFoundPages(
+        router, web_sessions, "/algoritmeregister", {"/algoritmeregister/api/", "/algoritmeregister/open-data/"}
+    );
 
     http::Server server(config->server, router, clients, metrics);
     server.SetApiVersion("/catalogi/api/v1", "1.3.1");
@@ -326,6 +396,7 @@ int CmdServe(const std::vector<std::string>& args) {
     server.SetApiVersion("/referentielijsten/api/v1", "0.6.0");
     server.SetApiVersion("/autorisaties/api/v1", "1.0.0");
     server.SetApiVersion("/notificaties/api/v1", "1.0.0");
+    server.SetApiVersion(std::string(algoritmeregister::kApiRoot), std::string(algoritmeregister::kApiVersion));
     server.SetApiVersion("/beheer/api/v1", "1.0.0");  // src/app/beheer-openapi.json info.version
     if (!server.Listen()) return 1;
     ready = true;
@@ -342,7 +413,9 @@ int CmdServe(const std::vector<std::string>& args) {
             "  client id: %s   secret: %s\n\n"
             "  Try it:\n"
             "    TOKEN=$(%s token --client-id %s --secret %s)\n"
-            "    curl -H \"Authorization: Bearer $TOKEN\" %s/catalogi/api/v1/zaaktypen\n\n",
+            "    curl -H \"Authorization: Bearer $TOKEN\" %s/catalogi/api/v1/zaaktypen\n\n"
+            "  Demo staff accounts (demo only), sign in at /inloggen: redacteur / redacteur-demo and "
+            "goedkeurder / goedkeurder-demo\n\n",
             std::string(kDemoClient).c_str(),
             std::string(kDemoSecret).c_str(),
             "./build/release/src/app/thorbecke",
@@ -449,6 +522,135 @@ int CmdClients(std::vector<std::string> args) {
         return *removed ? 0 : 1;
     }
     return Die(fmt::format("unknown clients action '{}'", action));
+}
+
+//! A password for `accounts add|password`: from --password-file or the first line of stdin (never from the
+//! command line, where other users of the machine could read it).
+Result<std::string> ReadPassword(const std::string& file) {
+    std::string line;
+    if (!file.empty()) {
+        std::ifstream in(file);
+        if (!in) return Fail(Error::BadRequest("password_file", fmt::format("cannot read {}", file)));
+        std::getline(in, line);
+    } else {
+        bool tty = isatty(STDIN_FILENO) != 0;
+        termios saved{};
+        if (tty) {
+            std::fputs("Password: ", stderr);
+            tcgetattr(STDIN_FILENO, &saved);
+            termios quiet = saved;
+            quiet.c_lflag &= ~static_cast<tcflag_t>(ECHO);
+            tcsetattr(STDIN_FILENO, TCSANOW, &quiet);
+        }
+        std::getline(std::cin, line);
+        if (tty) {
+            tcsetattr(STDIN_FILENO, TCSANOW, &saved);
+            std::fputs("\n", stderr);
+        }
+    }
+    if (!line.empty() && line.back() == '\r') line.pop_back();
+    return line;
+}
+
+int CmdAccounts(std::vector<std::string> args) {
+    constexpr const char* kUsage =
+        "usage: thorbecke accounts add USERNAME --name NAME --organisation ORG --role redacteur|goedkeurder "
+        "[--role ...] [--password-file F]\n"
+        "       thorbecke accounts password USERNAME [--password-file F]\n"
+        "       thorbecke accounts list | unlock USERNAME | remove USERNAME | token USERNAME [--label L]\n"
+        "       (password from --password-file or stdin; database: --db URL or --data-dir DIR)";
+    if (args.empty()) return Die(kUsage);
+    std::string action = args.front();
+    args.erase(args.begin());
+    auto config = ParseDbArgs(args);
+    if (!config) return Die(config.error().detail);
+    std::string username;
+    accounts::NewAccount spec;
+    std::string password_file;
+    std::string label;
+    for (std::size_t i = 0; i < args.size(); ++i) {
+        const std::string& a = args[i];
+        bool has_value = i + 1 < args.size();
+        if (a == "--name" && has_value) {
+            spec.display_name = args[++i];
+        } else if (a == "--organisation" && has_value) {
+            spec.organisation = args[++i];
+        } else if (a == "--role" && has_value) {
+            spec.roles.insert(args[++i]);
+        } else if (a == "--password-file" && has_value) {
+            password_file = args[++i];
+        } else if (a == "--label" && has_value) {
+            label = args[++i];
+        } else if (a == "--password") {
+            return Die("give the password on stdin or with --password-file, not on the command line");
+        } else if (!a.starts_with("--") && username.empty()) {
+            username = a;
+        } else {
+            return Die(fmt::format("unknown option '{}' for accounts {}\n{}", a, action, kUsage));
+        }
+    }
+    if (action != "list" && username.empty()) return Die(kUsage);
+    auto db = OpenAndMigrate(*config);
+    if (!db) return Die(db.error().detail);
+    accounts::AccountStore store(**db);
+    auto failed = [](const Error& e) {
+        std::string text = e.detail;
+        for (const auto& p : e.invalid_params) text += fmt::format("\n  {}: {}", p.name, p.reason);
+        return Die(text);
+    };
+    if (action == "add" || action == "password") {
+        auto password = ReadPassword(password_file);
+        if (!password) return failed(password.error());
+        if (action == "add") {
+            spec.username = username;
+            spec.password = std::move(*password);
+            auto created = RunSync(store.Create(std::move(spec)));
+            if (!created) return failed(created.error());
+            std::printf("account %s saved\n", username.c_str());
+        } else {
+            auto st = RunSync(store.SetPassword(username, std::move(*password)));
+            if (!st) return failed(st.error());
+            std::printf("password of %s saved\n", username.c_str());
+        }
+        return 0;
+    }
+    if (action == "list") {
+        auto list = RunSync(store.List());
+        if (!list) return failed(list.error());
+        for (const auto& info : *list) {
+            std::string roles;
+            for (const auto& r : info.account.roles) roles += (roles.empty() ? "" : ",") + r;
+            std::printf(
+                "%s\t%s\t%s\t%s%s\n",
+                info.account.username.c_str(),
+                info.account.display_name.c_str(),
+                info.account.organisation.c_str(),
+                roles.c_str(),
+                info.locked_until.empty() ? "" : fmt::format("\tlocked until {}", info.locked_until).c_str()
+            );
+        }
+        return 0;
+    }
+    if (action == "unlock") {
+        auto st = RunSync(store.Unlock(username));
+        if (!st) return failed(st.error());
+        std::printf("account %s unlocked\n", username.c_str());
+        return 0;
+    }
+    if (action == "remove") {
+        auto st = RunSync(store.Remove(username));
+        if (!st) return failed(st.error());
+        std::printf("account %s removed\n", username.c_str());
+        return 0;
+    }
+    if (action == "token") {
+        auto token = RunSync(store.IssueToken(username, label));
+        if (!token) return failed(token.error());
+        // Shown once: only its hash is stored.
+        std::printf("%s\n", token->c_str());
+        return 0;
+    }
+    return Die(fmt::format("unknown accounts action '{}'\n{}", action, kUsage));
 }
 
 int CmdToken(const std::vector<std::string>& args) {
@@ -730,6 +932,10 @@ void Usage() {
              applicatie (Autorisaties API): `add` creates or replaces it, and `--all-rights` makes the first admin
              clients secret --client-id X --secret Y: the secret of a client id registered through the Autorisaties API
   token      print a JWT for a client: thorbecke token --client-id X --secret Y
+  accounts   staff accounts (web sign-in, register API): accounts add USERNAME --name N --organisation O
+             --role redacteur|goedkeurder [--role ...]; accounts password USERNAME; accounts list|unlock|remove
+             USERNAME; accounts token USERNAME [--label L] prints an API token once. Passwords come from stdin or
+             --password-file, never from the command line.
   migrate    bring the database schema up to date
   zaken-load add zaken in bulk (benchmarks, trials): thorbecke zaken-load --zaken N [--zaaktypen 100] [--seed 1]
              [--batch 2000] [--append] [--documenten N [--contents 1000]] [--besluiten N]; creates a catalogue
@@ -740,7 +946,7 @@ void Usage() {
   import     copy another ZGW implementation's catalogi, zaken, documenten and besluiten into this one:
              thorbecke import --from URL --client-id X --secret Y [--ca-file PEM]; resumable; progress on stderr,
              a JSON summary on stdout; exit 1 when any object was refused
-Database for clients/migrate/zaken-load/notificaties: --db URL or --data-dir DIR (as for serve).
+Database for clients/accounts/migrate/zaken-load/notificaties: --db URL or --data-dir DIR (as for serve).
 )");
 }
 
@@ -765,6 +971,7 @@ int main(int argc, char** argv) {
             return CmdServe(args);
         }
         if (cmd == "clients") return CmdClients(args);
+        if (cmd == "accounts") return CmdAccounts(args);
         if (cmd == "token") return CmdToken(args);
         if (cmd == "migrate") return CmdMigrate(args);
         if (cmd == "zaken-load") return CmdZakenLoad(args);

@@ -52,70 +52,67 @@ void RegisterPlatformRoutes(
     storage::Database& db,
     Metrics& metrics,
     std::vector<ComponentInfo> components,
-    const std::atomic<bool>& ready
+    const std::atomic<bool>& ready,
+    web::SessionStore& sessions
 ) {
     using http::Access;
     using http::Method;
     const http::Router* routes = &router;
 
-    router.Add(
-        Method::kGet,
-        "/",
-        Access::Public(),
-        [components, routes](http::Request& req) -> asio::awaitable<Result<Response>> {
+    // The landing page, in the web pages' layout (NL Design System, no inline style or script).
+    auto landing = web::PageRoute(
+        sessions,
+        [components, routes](http::Request& req, web::Context& ctx) -> asio::awaitable<Result<Response>> {
             std::string rows;
             for (const auto& c : components) {
                 // A documentation page where the API has one (the ZGW APIs; not Referentielijsten).
                 http::Request probe;
                 std::string docs = c.path + "/schema/";
-                std::string link = routes->Find(Method::kGet, docs, probe).route
-                                       ? fmt::format("<a href=\"{}\">documentatie</a>", http::HtmlEscape(docs))
-                                       : std::string("&mdash;");
+                std::string link =
+                    routes->Find(Method::kGet, docs, probe).route
+                        ? fmt::format("<a class=\"utrecht-link\" href=\"{}\">documentatie</a>", http::HtmlEscape(docs))
+                        : std::string("&mdash;");
                 rows += fmt::format(
-                    "<tr><td>{}</td><td><code>{}</code></td><td>{}</td><td>{}</td></tr>\n",
+                    "<tr class=\"utrecht-table__row\"><td class=\"utrecht-table__cell\">{}</td>"
+                    "<td class=\"utrecht-table__cell\"><code>{}</code></td>"
+                    "<td class=\"utrecht-table__cell\">{}</td><td class=\"utrecht-table__cell\">{}</td></tr>\n",
                     http::HtmlEscape(c.name),
                     http::HtmlEscape(req.base_url + c.path),
                     http::HtmlEscape(c.version),
                     link
                 );
             }
-            Response r;
-            r.content_type = "text/html; charset=utf-8";
-            r.body = fmt::format(
-                R"(<!doctype html>
-<html lang="nl">
-<head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-<title>Thorbecke</title>
-<style>body{{font-family:system-ui,sans-serif;max-width:48rem;margin:2rem auto;padding:0 1rem;line-height:1.5;color:#1a1a1a}}
-table{{border-collapse:collapse;width:100%}}th,td{{text-align:left;padding:.4rem;border-bottom:1px solid #ccc}}code{{font-size:.9em}}</style>
-</head>
-<body>
-<main>
-<h1>Thorbecke</h1>
-<p>Gedeelde bouwstenen voor gemeenten, provincies, waterschappen en ministeries: de API's voor Zaakgericht Werken bij de bron.</p>
-<h2>Componenten</h2>
-<table>
-<thead><tr><th scope="col">Component</th><th scope="col">Basis-URL</th><th scope="col">Versie</th><th scope="col">API-documentatie</th></tr></thead>
-<tbody>
+            std::string body = fmt::format(
+                R"(<h1 class="utrecht-heading-1">Thorbecke</h1>
+<p class="utrecht-paragraph">Gedeelde bouwstenen voor gemeenten, provincies, waterschappen en ministeries: de API's voor Zaakgericht Werken bij de bron.</p>
+<h2 class="utrecht-heading-2">Websites</h2>
+<ul class="utrecht-unordered-list">
+<li class="utrecht-unordered-list__item"><a class="utrecht-link" href="/algoritmeregister">Algoritmeregister</a> &mdash; de algoritmes die overheden gebruiken, met hun toetsing</li>
+<li class="utrecht-unordered-list__item"><a class="utrecht-link" href="/inloggen">Inloggen</a> &mdash; voor medewerkers die registraties bijhouden of goedkeuren</li>
+</ul>
+<h2 class="utrecht-heading-2" id="componenten">Componenten</h2>
+<div class="utrecht-table-container thorbecke-table-wrapper" role="region" aria-labelledby="componenten" tabindex="0">
+<table class="utrecht-table">
+<thead class="utrecht-table__header"><tr class="utrecht-table__row"><th class="utrecht-table__header-cell" scope="col">Component</th><th class="utrecht-table__header-cell" scope="col">Basis-URL</th><th class="utrecht-table__header-cell" scope="col">Versie</th><th class="utrecht-table__header-cell" scope="col">API-documentatie</th></tr></thead>
+<tbody class="utrecht-table__body">
 {}</tbody>
 </table>
-<h2>Beheer</h2>
-<p>De Beheer API (<code>/beheer/api/v1</code>, volgens de NL API Design Rules):
-<a href="/beheer/api/v1/schema">documentatie</a>, <a href="/beheer/api/v1/openapi.json">openapi.json</a>.</p>
-<ul>
-<li><a href="/healthz">/healthz</a> &mdash; leeft het proces</li>
-<li><a href="/readyz">/readyz</a> &mdash; klaar voor verkeer (database bereikbaar)</li>
-<li><a href="/metrics">/metrics</a> &mdash; Prometheus-metrieken</li>
+</div>
+<h2 class="utrecht-heading-2">Beheer</h2>
+<p class="utrecht-paragraph">De Beheer API (<code>/beheer/api/v1</code>, volgens de NL API Design Rules):
+<a class="utrecht-link" href="/beheer/api/v1/schema">documentatie</a>, <a class="utrecht-link" href="/beheer/api/v1/openapi.json">openapi.json</a>.</p>
+<ul class="utrecht-unordered-list">
+<li class="utrecht-unordered-list__item"><a class="utrecht-link" href="/healthz">/healthz</a> &mdash; leeft het proces</li>
+<li class="utrecht-unordered-list__item"><a class="utrecht-link" href="/readyz">/readyz</a> &mdash; klaar voor verkeer (database bereikbaar)</li>
+<li class="utrecht-unordered-list__item"><a class="utrecht-link" href="/metrics">/metrics</a> &mdash; Prometheus-metrieken</li>
 </ul>
-</main>
-</body>
-</html>
 )",
                 rows
             );
-            co_return r;
+            co_return web::Page(ctx, "Thorbecke", std::move(body));
         }
     );
+    router.Add(Method::kGet, "/", Access::Public(), std::move(landing));
 
     // Infrastructure probes at fixed, unversioned paths (load balancers, Kubernetes, Prometheus, the benchmark):
     // kept lean. The Beheer API below serves the same under its versioned root.

@@ -1,10 +1,12 @@
 #pragma once
-// Endpoints of Thorbecke itself rather than of one API: the landing page, health, readiness, metrics.
+// Endpoints of Thorbecke itself rather than of one API: the landing page (in the web pages' layout), health,
+// readiness, metrics.
 #include <atomic>
 
 #include "core/http/router.h"
 #include "core/metrics.h"
 #include "core/storage/database.h"
+#include "web/web.h"
 
 namespace thorbecke::app {
 
@@ -19,7 +21,8 @@ void RegisterPlatformRoutes(
     storage::Database& db,
     Metrics& metrics,
     std::vector<ComponentInfo> components,
-    const std::atomic<bool>& ready
+    const std::atomic<bool>& ready,
+    web::SessionStore& sessions
 );
 
 }  // namespace thorbecke::app

@@ -37,4 +37,23 @@ TEST(RouterTest, KnownPathWithOtherMethodIs405AndHeadFallsBackToGet) {
     EXPECT_FALSE(none.path_known);
 }
 
+TEST(RouterTest, NotFoundHandlerCoversItsPrefixButNotItsExceptionsOrKnownPaths) {
+    Router r;
+    r.Add(Method::kGet, "/site/page", Access::Public(), Noop());
+    r.AddNotFound("/site", Noop(), {"/site/api/"});
+    r.AddNotFound("/site/deep", Noop());
+    Request req;
+    auto m = r.Find(Method::kGet, "/site/missing", req);
+    ASSERT_TRUE(m.route);
+    EXPECT_EQ(m.route->pattern, "/site/*");
+    EXPECT_EQ(r.Find(Method::kGet, "/site/deep/x", req).route->pattern, "/site/deep/*");
+    EXPECT_FALSE(r.Find(Method::kGet, "/site/api/v1/x", req).route);
+    EXPECT_FALSE(r.Find(Method::kGet, "/sitemap", req).route);  // a prefix is a whole path segment
+    EXPECT_FALSE(r.Find(Method::kGet, "/other", req).route);
+    auto other_method = r.Find(Method::kPost, "/site/page", req);
+    EXPECT_FALSE(other_method.route);  // 405 stays 405
+    EXPECT_TRUE(other_method.path_known);
+    EXPECT_EQ(r.Find(Method::kGet, "/site/page", req).route->pattern, "/site/page");
+}
+
 }  // namespace thorbecke::http

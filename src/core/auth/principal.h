@@ -21,7 +21,8 @@ struct Grant {
 
 struct Principal {
     std::string client_id;
-    std::string user_id;  // `user_id` claim: the person behind the client; never logged
+    std::string user_id;       // `user_id` claim: the person behind the client; never logged
+    std::string organisation;  // staff accounts: the organisation they act for; empty for ZGW clients
     bool all_rights = false;
     std::set<Grant> grants;
 

@@ -328,7 +328,10 @@ Result<OpenApiDocument> OpenApiDocument::Build(
                 drop.emplace_back(method);
                 continue;
             }
-            op.as_object()["security"] = Security(route->access);
+            // Routes with their own authenticator (staff tokens) keep the security the document states: the
+            // JWT scheme does not apply to them.
+            if (!route->access.authenticator || !op.as_object().contains("security"))
+                op.as_object()["security"] = Security(route->access);
             described.emplace(key, std::string(method));
         }
         for (const auto& m : drop) {

@@ -55,7 +55,8 @@ Response ProblemResponse(const Error& error, const Request& request) {
     json::AppendString(body, error.detail);
     body += ",\"instance\":";
     json::AppendString(body, "urn:uuid:" + NewUuid());
-    if (error.status == 400) {
+    // 400 always lists its fields (ZGW); other statuses when they name what is at fault (409 of a gate).
+    if (error.status == 400 || !error.invalid_params.empty()) {
         body += ",\"invalidParams\":[";
         for (std::size_t i = 0; i < error.invalid_params.size(); ++i) {
             const auto& p = error.invalid_params[i];

@@ -75,6 +75,20 @@ Router::Match Router::Find(Method method, std::string_view path, Request& reques
             match.route = r.get();
         }
     }
+    if (!match.route && !match.path_known) {
+        std::size_t longest = 0;
+        for (const auto& nf : not_found_) {
+            bool under = path == nf.prefix || (path.starts_with(nf.prefix) && path[nf.prefix.size()] == '/');
+            if (!under || nf.prefix.size() < longest) continue;
+            bool excepted = false;
+            for (const auto& e : nf.except) excepted = excepted || path.starts_with(e);
+            if (excepted) continue;
+            longest = nf.prefix.size();
+            match.route = nf.route.get();
+        }
+        if (match.route) request.path_params.clear();
+        return match;
+    }
     if (match.route) {
         request.path_params.clear();
         for (std::size_t i = 0; i < segs.size(); ++i) {
@@ -144,6 +158,15 @@ void AddOpenApiSite(Router& router, OpenApiSite site) {
 
 void AddOpenApiRoutes(Router& router, const std::string& api_root, std::string_view json, std::string_view /*yaml*/) {
     AddOpenApiSite(router, OpenApiSite{api_root, json, {"/schema/openapi.json"}, {"/schema/openapi.yaml"}, "/schema"});
+}
+
+void Router::AddNotFound(std::string prefix, Handler handler, std::vector<std::string> except) {
+    auto route = std::make_unique<Route>();
+    route->method = Method::kGet;
+    route->pattern = prefix + "/*";
+    route->access = Access::Public();
+    route->handler = std::move(handler);
+    not_found_.push_back(NotFound{std::move(prefix), std::move(except), std::move(route)});
 }
 
 }  // namespace thorbecke::http

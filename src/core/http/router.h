@@ -19,23 +19,33 @@ namespace asio = boost::asio;
 
 using Handler = std::function<asio::awaitable<Result<Response>>(Request&)>;
 
+//! Establishes the caller of a request some other way than the ZGW JWT (staff tokens): a 401 Error when the
+//! request carries no valid credentials.
+using Authenticator = std::function<asio::awaitable<Result<auth::Principal>>(const Request&)>;
+
 //! Who may call a route: public, or an authenticated client holding any one of the listed grants
 //! (component + scope, e.g. {"ztc", "catalogi.lezen"}). An empty list means any authenticated client.
+//! Routes with an `authenticator` use it instead of the JWT check.
 struct Access {
     bool is_public = false;
     std::vector<auth::Grant> any_of;
+    std::shared_ptr<const Authenticator> authenticator = {};
 
     static Access Public() { return Access{true, {}}; }
     static Access AnyOf(std::vector<auth::Grant> grants) { return Access{false, std::move(grants)}; }
     static Access Scope(std::string component, std::string scope) {
         return Access{false, {auth::Grant{std::move(component), std::move(scope)}}};
     }
+    static Access By(std::shared_ptr<const Authenticator> authenticator, std::vector<auth::Grant> any_of) {
+        return Access{false, std::move(any_of), std::move(authenticator)};
+    }
 };
 
 //! What a route accepts beyond the server's defaults.
 struct RouteOptions {
-    std::size_t body_limit = 0;  // larger than the server's limit (document uploads); 0: the server's
-    bool form_data = false;      // multipart/form-data bodies are accepted besides JSON
+    std::size_t body_limit = 0;    // larger than the server's limit (document uploads); 0: the server's
+    bool form_data = false;        // multipart/form-data bodies are accepted besides JSON
+    bool form_urlencoded = false;  // application/x-www-form-urlencoded bodies (HTML forms) are accepted
 };
 
 struct Route {
@@ -65,9 +75,20 @@ class Router {
     //! (/core/no-trailing-slash). Elsewhere a trailing slash is ignored, as ZGW clients expect.
     void RefuseTrailingSlash(std::string prefix) { strict_prefixes_.push_back(std::move(prefix)); }
 
+    //! Paths under `prefix` that match no route (and no other method) are answered by `handler`, a public
+    //! route: web pages answer an HTML "page not found" instead of problem+json. Paths under any of `except`
+    //! (an API inside the site) keep the problem+json 404. The longest matching prefix wins.
+    void AddNotFound(std::string prefix, Handler handler, std::vector<std::string> except = {});
+
   private:
+    struct NotFound {
+        std::string prefix;
+        std::vector<std::string> except;
+        std::unique_ptr<Route> route;
+    };
     std::vector<std::unique_ptr<Route>> routes_;
     std::vector<std::string> strict_prefixes_;
+    std::vector<NotFound> not_found_;
 };
 
 //! Where an API publishes its OpenAPI description (public, like any documentation).

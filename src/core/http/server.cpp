@@ -144,7 +144,13 @@ struct Server::Impl {
         }
         const Route* route = match.route;
         if (!route->access.is_public) {
-            auto principal = co_await clients.Authenticate(req.Header("authorization"));
+            Result<auth::Principal> principal = Fail(Error::Internal("geen authenticatie"));
+            if (route->access.authenticator) {
+                const Authenticator& authenticate = *route->access.authenticator;
+                principal = co_await authenticate(req);
+            } else {
+                principal = co_await clients.Authenticate(req.Header("authorization"));
+            }
             if (!principal) co_return std::pair{ProblemResponse(principal.error(), req), route};
             bool allowed = route->access.any_of.empty();
             for (const auto& g : route->access.any_of) {
@@ -159,7 +165,8 @@ struct Server::Impl {
         if ((req.method == Method::kPost || req.method == Method::kPut || req.method == Method::kPatch) &&
             !req.body.empty()) {
             auto ct = req.Header("content-type");
-            bool form = route->options.form_data && ct.starts_with("multipart/form-data");
+            bool form = (route->options.form_data && ct.starts_with("multipart/form-data")) ||
+                        (route->options.form_urlencoded && ct.starts_with("application/x-www-form-urlencoded"));
             if (!form && !ct.starts_with("application/json") && !ct.starts_with("application/merge-patch+json")) {
                 Error e{
                     415,
@@ -262,7 +269,14 @@ struct Server::Impl {
         for (const auto& [prefix, api_version] : api_versions) {
             if (req.path.starts_with(prefix)) res.set("API-version", api_version);
         }
-        for (const auto& [k, v] : resp.headers) res.set(k, v);
+        for (const auto& [k, v] : resp.headers) {
+            // Several cookies are several Set-Cookie fields; any other header set twice keeps the last value.
+            if (beast::iequals(k, "set-cookie")) {
+                res.insert(k, v);
+            } else {
+                res.set(k, v);
+            }
+        }
         res.keep_alive(keep_alive);
         res.content_length(size);
         bhttp::response_serializer<bhttp::empty_body> sr{res};
@@ -409,7 +423,14 @@ struct Server::Impl {
             for (const auto& [prefix, version] : api_versions) {
                 if (req.path.starts_with(prefix)) res.set("API-version", version);
             }
-            for (const auto& [k, v] : resp.headers) res.set(k, v);
+            for (const auto& [k, v] : resp.headers) {
+                // Several cookies are several Set-Cookie fields; any other header set twice keeps the last value.
+                if (beast::iequals(k, "set-cookie")) {
+                    res.insert(k, v);
+                } else {
+                    res.set(k, v);
+                }
+            }
             res.keep_alive(keep_alive);
             std::size_t body_size = resp.body.size();
             res.body() = std::move(resp.body);

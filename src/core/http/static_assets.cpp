@@ -5,46 +5,20 @@
 
 #include <fmt/format.h>
 
+#include "core/incbin.h"
+
 // The files come in through the assembler's .incbin (cmake/swagger-ui.cmake passes the directory): 1.7 MB
 // of JavaScript as a C++ array would cost the compiler far more than copying bytes into the object file.
 #if !defined(THORBECKE_SWAGGER_UI_DIR) || !defined(THORBECKE_SWAGGER_UI_VERSION)
 #error "cmake/swagger-ui.cmake defines THORBECKE_SWAGGER_UI_DIR and THORBECKE_SWAGGER_UI_VERSION"
 #endif
 
-#define THORBECKE_INCBIN(name, file)                                   \
-    __asm__(                                                           \
-        ".pushsection .rodata\n"                                       \
-        ".balign 16\n"                                                 \
-        ".hidden thorbecke_asset_" #name                               \
-        "\n"                                                           \
-        ".globl thorbecke_asset_" #name                                \
-        "\n"                                                           \
-        "thorbecke_asset_" #name                                       \
-        ":\n"                                                          \
-        ".incbin \"" THORBECKE_SWAGGER_UI_DIR "/" file                 \
-        "\"\n"                                                         \
-        "thorbecke_asset_" #name                                       \
-        "_end:\n"                                                      \
-        ".balign 8\n"                                                  \
-        ".hidden thorbecke_asset_" #name                               \
-        "_size\n"                                                      \
-        ".globl thorbecke_asset_" #name                                \
-        "_size\n"                                                      \
-        "thorbecke_asset_" #name                                       \
-        "_size:\n"                                                     \
-        ".quad thorbecke_asset_" #name "_end - thorbecke_asset_" #name \
-        "\n"                                                           \
-        ".popsection\n"                                                \
-    );                                                                 \
-    extern "C" const char thorbecke_asset_##name[];                    \
-    extern "C" const std::uint64_t thorbecke_asset_##name##_size;
-
-THORBECKE_INCBIN(bundle_js, "swagger-ui-bundle.js")
-THORBECKE_INCBIN(css, "swagger-ui.css")
-THORBECKE_INCBIN(license, "LICENSE")
-THORBECKE_INCBIN(notice, "NOTICE")
-THORBECKE_INCBIN(favicon32, "favicon-32x32.png")
-THORBECKE_INCBIN(favicon16, "favicon-16x16.png")
+THORBECKE_INCBIN(bundle_js, THORBECKE_SWAGGER_UI_DIR "/swagger-ui-bundle.js")
+THORBECKE_INCBIN(css, THORBECKE_SWAGGER_UI_DIR "/swagger-ui.css")
+THORBECKE_INCBIN(license, THORBECKE_SWAGGER_UI_DIR "/LICENSE")
+THORBECKE_INCBIN(notice, THORBECKE_SWAGGER_UI_DIR "/NOTICE")
+THORBECKE_INCBIN(favicon32, THORBECKE_SWAGGER_UI_DIR "/favicon-32x32.png")
+THORBECKE_INCBIN(favicon16, THORBECKE_SWAGGER_UI_DIR "/favicon-16x16.png")
 
 namespace thorbecke::http {
 
