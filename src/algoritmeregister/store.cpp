@@ -41,7 +41,8 @@ CREATE TABLE algoritmeregister_registratie (
 );
 CREATE INDEX algoritmeregister_registratie_org ON algoritmeregister_registratie (organisation, updated_at);
 CREATE INDEX algoritmeregister_registratie_org_state ON algoritmeregister_registratie (organisation, state, updated_at);
-CREATE INDEX algoritmeregister_registratie_pub ON algoritmeregister_registratie (pub_sort, lars) WHERE pub_version IS NOT NULL;
+-- The public list's order, covering the search text: a search walks this index, not the rows with their documents.
+CREATE INDEX algoritmeregister_registratie_pub ON algoritmeregister_registratie (pub_sort, lars, pub_search) WHERE pub_version IS NOT NULL;
 CREATE INDEX algoritmeregister_registratie_pub_org ON algoritmeregister_registratie (pub_org_slug, pub_sort) WHERE pub_version IS NOT NULL;
 CREATE INDEX algoritmeregister_registratie_pub_org_name ON algoritmeregister_registratie (pub_org_slug, organisation) WHERE pub_version IS NOT NULL;
 CREATE INDEX algoritmeregister_registratie_pub_status ON algoritmeregister_registratie (pub_status, pub_sort) WHERE pub_version IS NOT NULL;
@@ -131,7 +132,7 @@ std::string Contains(std::string_view value) {
 }
 
 //! One page of `select` from `from` with the conditions of `w` (on the registration `r`), ordered by `order`,
-//! each row mapped by `map`, and the number of registrations matching `w`.
+//! each row mapped by `map`, and the number of registrations matching `w` counted from `count_from`.
 template <class T>
 asio::awaitable<Result<Page<T>>> QueryPage(
     storage::Session& s,
@@ -139,6 +140,7 @@ asio::awaitable<Result<Page<T>>> QueryPage(
     std::string_view select,
     std::string_view from,
     std::string_view order,
+    std::string_view count_from,
     std::int64_t page_number,
     std::int64_t page_size,
     const std::function<T(const storage::Rows&, std::size_t)>& map
@@ -158,8 +160,7 @@ asio::awaitable<Result<Page<T>>> QueryPage(
     for (std::size_t i = 0; i < r->size(); ++i) page.items.push_back(map(*r, i));
     // The total on its own: a COUNT(*) OVER () in the page query would make the engine read and sort every
     // matching row with its document instead of walking the sort index for one page.
-    auto c =
-        co_await s.Query(fmt::format("SELECT COUNT(*) FROM algoritmeregister_registratie r {}", w.Sql(1)), w.params());
+    auto c = co_await s.Query(fmt::format("SELECT COUNT(*) FROM {} {}", count_from, w.Sql(1)), w.params());
     if (!c) co_return Fail(c.error());
     page.total = c->Int(0, 0);
     co_return page;
@@ -410,6 +411,7 @@ asio::awaitable<Result<Page<Registration>>> Store::ListOwn(
         "r.pub_version, r.pub_at, r.pub_by, v.doc",
         "algoritmeregister_registratie r JOIN algoritmeregister_versie v ON v.lars = r.lars AND v.version = r.version",
         "r.updated_at DESC, r.lars",
+        "algoritmeregister_registratie r",
         filter.page,
         filter.page_size,
         map
@@ -434,12 +436,21 @@ asio::awaitable<Result<Page<PublishedRecord>>> Store::ListPublished(storage::Ses
         w.Add("r.pub_search LIKE ? ESCAPE '\\'", storage::MakeParams(Contains(SearchLower(filter.zoek))));
     }
     std::function<PublishedRecord(const storage::Rows&, std::size_t)> map = ToPublished;
+    // SQLite would count a text-only search through a smaller index and read every row for its search text (ten
+    // times slower at 10 000 registrations, also after ANALYZE): the index that holds the text is named. With
+    // another filter its own index narrows the rows first.
+    const bool text_search = !filter.zoek.empty() && filter.organisatie.empty() && filter.status.empty() &&
+                             filter.categorie.empty() && filter.thema.empty() && dialect_ == storage::Dialect::kSqlite;
+    const std::string_view count_from =
+        text_search ? "algoritmeregister_registratie r INDEXED BY algoritmeregister_registratie_pub"
+                    : "algoritmeregister_registratie r";
     co_return co_await QueryPage(
         s,
         w,
         kPublishedColumns,
         "algoritmeregister_registratie r",
         "r.pub_sort, r.lars",
+        count_from,
         filter.page,
         filter.page_size,
         map
