@@ -381,8 +381,9 @@ int CmdServe(const std::vector<std::string>& args) {
         router, register_assessments, staff_accounts, std::string(algoritmeregister::kApiRoot)
     );
 
-    web::RegisterRoutes(router, web_sessions);  // sign-in pages and the stylesheets of the web pages
+    // The register's pages first: their navigation links come before the sign-in link.
     algoritmeregister::RegisterPages(router, web_sessions, register_service, register_assessments);
+    web::RegisterRoutes(router, web_sessions);  // sign-in pages and the stylesheets of the web pages
     // Unknown pages of the register get an HTML page; its API and open data keep problem+json.
     web::AddNotFoundPages(
         router, web_sessions, "/algoritmeregister", {"/algoritmeregister/api/", "/algoritmeregister/open-data/"}

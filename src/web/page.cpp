@@ -53,6 +53,7 @@ http::Response Page(const Context& ctx, std::string_view title, std::string body
     std::string_view current = PathOnly(ctx.path);
     for (const auto& item : Nav()) {
         if (item.staff_only && !ctx.account) continue;
+        if (item.signed_out_only && ctx.account) continue;
         nav.push_back(bj::object{{"label", item.label}, {"href", item.href}, {"current", current == item.href}});
     }
     bj::object data{

@@ -58,6 +58,7 @@ void RegisterBuiltinTemplates() {
 
 void RegisterRoutes(http::Router& router, SessionStore& sessions) {
     AddAssetRoutes(router);
+    AddNavItem(NavItem{"Inloggen", "/inloggen", false, true});
     auto provider = std::make_shared<PasswordProvider>(sessions.accounts());
 
     router.Add(

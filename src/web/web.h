@@ -152,6 +152,7 @@ struct NavItem {
     std::string label;
     std::string href;
     bool staff_only = false;
+    bool signed_out_only = false;  // e.g. the sign-in link
 };
 //! Adds a navigation link to the layout's header (at start-up).
 void AddNavItem(NavItem item);
