@@ -2,6 +2,7 @@
 
 #include <charconv>
 #include <memory>
+#include <mutex>
 
 #include <fmt/format.h>
 #include <boost/json.hpp>
@@ -201,13 +202,43 @@ http::Handler Download(
     std::string content_type,
     std::string filename
 ) {
-    return [svc, render, content_type, filename](Request&) -> Reply {
-        auto all = co_await svc->AllPublished();
-        if (!all) co_return Fail(all.error());
+    // The whole register is large (tens of MB at 10 000 registrations): rendered once per change of what is
+    // published, not per download. The stamp is read before the records, so a body is never older than its stamp.
+    struct Cache {
+        std::mutex mutex;
+        std::int64_t stamp = -1;
+        std::shared_ptr<const std::string> body;
+    };
+    auto cache = std::make_shared<Cache>();
+    return [svc, render, content_type, filename, cache](Request& req) -> Reply {
+        auto stamp = co_await svc->PublicationStamp();
+        if (!stamp) co_return Fail(stamp.error());
+        const std::string etag = fmt::format("\"{}\"", *stamp);
         Response r;
+        r.SetHeader("ETag", etag);
+        if (req.Header("if-none-match") == etag) {
+            r.status = 304;
+            r.content_type.clear();
+            co_return r;
+        }
+        std::shared_ptr<const std::string> body;
+        {
+            std::lock_guard lock(cache->mutex);
+            if (cache->stamp == *stamp) body = cache->body;
+        }
+        if (!body) {
+            auto all = co_await svc->AllPublished();
+            if (!all) co_return Fail(all.error());
+            body = std::make_shared<const std::string>(render(*all));
+            std::lock_guard lock(cache->mutex);
+            if (*stamp > cache->stamp) {
+                cache->stamp = *stamp;
+                cache->body = body;
+            }
+        }
         r.status = 200;
         r.content_type = content_type;
-        r.body = render(*all);
+        r.body = *body;
         r.SetHeader("Content-Disposition", fmt::format("attachment; filename=\"{}\"", filename));
         co_return r;
     };

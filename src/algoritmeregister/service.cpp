@@ -463,6 +463,12 @@ asio::awaitable<Result<PublishedHistory>> Service::GetPublishedHistory(std::stri
     co_return co_await Run(db_, false, fn);
 }
 
+asio::awaitable<Result<std::int64_t>> Service::PublicationStamp() {
+    Store store(db_.dialect());
+    storage::AutocommitSession s(db_);
+    co_return co_await store.LastEvent(s);
+}
+
 asio::awaitable<Result<std::vector<PublishedRecord>>> Service::AllPublished() {
     Store store(db_.dialect());
     storage::AutocommitSession s(db_);

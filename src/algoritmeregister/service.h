@@ -70,6 +70,8 @@ class Service {
     asio::awaitable<Result<PublishedHistory>> GetPublishedHistory(std::string lars);
     //! Every published record, ordered by lars (open data).
     asio::awaitable<Result<std::vector<PublishedRecord>>> AllPublished();
+    //! Changes whenever what is published may have changed (publication, retraction): a key for caches.
+    asio::awaitable<Result<std::int64_t>> PublicationStamp();
     //! Organisations with published registrations, by name.
     asio::awaitable<Result<std::vector<Organisation>>> Organisations();
     //! An organisation (with published registrations) by its slug; nullopt when none.

@@ -470,6 +470,12 @@ asio::awaitable<Result<std::optional<PublishedRecord>>> Store::GetPublished(stor
     co_return std::optional<PublishedRecord>(ToPublished(*r, 0));
 }
 
+asio::awaitable<Result<std::int64_t>> Store::LastEvent(storage::Session& s) {
+    auto r = co_await s.Query("SELECT COALESCE(MAX(seq), 0) FROM algoritmeregister_gebeurtenis", storage::MakeParams());
+    if (!r) co_return Fail(r.error());
+    co_return r->Int(0, 0);
+}
+
 asio::awaitable<Result<std::vector<PublishedRecord>>> Store::AllPublished(storage::Session& s) {
     auto r = co_await s.Query(
         fmt::format(

@@ -76,6 +76,8 @@ class Store {
     asio::awaitable<Result<Page<PublishedRecord>>> ListPublished(storage::Session& s, PublicFilter filter);
     asio::awaitable<Result<std::optional<PublishedRecord>>> GetPublished(storage::Session& s, std::string lars);
     asio::awaitable<Result<std::vector<PublishedRecord>>> AllPublished(storage::Session& s);
+    //! The number of the latest event (0 when none): every change to what is published adds one.
+    asio::awaitable<Result<std::int64_t>> LastEvent(storage::Session& s);
     asio::awaitable<Result<std::vector<PublishedVersion>>> PublishedVersions(storage::Session& s, std::string lars);
     asio::awaitable<Result<std::vector<Organisation>>> Organisations(storage::Session& s);
     asio::awaitable<Result<bool>> OrganisationHasRegistrations(storage::Session& s, std::string organisation);

@@ -133,3 +133,30 @@ def test_open_data_is_public(server, http):
     for path in (JSON_PATH, CSV_PATH):
         r = requests.get(server.base_url + path, timeout=30)
         assert r.status_code == 200
+
+
+@pytest.mark.parametrize("path", [JSON_PATH, CSV_PATH])
+def test_downloads_follow_every_publication_and_retraction(public, staff, records, path):
+    """The downloads are rendered once per change of what is published: a publication or retraction shows at
+    once, an unchanged register answers the same tag (304 with If-None-Match)."""
+    def get(**headers):
+        return public.session.get(public.base_url + path, headers=headers, timeout=30)
+
+    first = get()
+    assert first.status_code == 200
+    tag = first.headers["ETag"]
+    again = get()
+    assert again.headers["ETag"] == tag and again.content == first.content
+    not_modified = get(**{"If-None-Match": tag})
+    assert not_modified.status_code == 304 and not_modified.content == b""
+
+    name = rs.uniq("Open data volgt")
+    lars = rs.published(staff, document(name=name))["lars"]
+    after_publish = get(**{"If-None-Match": tag})
+    assert after_publish.status_code == 200 and after_publish.headers["ETag"] != tag
+    assert name in after_publish.content.decode("utf-8") and lars in after_publish.content.decode("utf-8")
+
+    staff["goed1"].ok("POST", f"/registraties/{lars}/terugtrekken", {"reden": "Toch niet."})
+    after_retract = get()
+    assert after_retract.headers["ETag"] not in (tag, after_publish.headers["ETag"])
+    assert name not in after_retract.content.decode("utf-8")
