@@ -197,6 +197,7 @@ auth::Principal StaffPrincipal(const Account& account) {
     p.client_id = "medewerker:" + account.username;
     p.user_id = account.username;
     p.organisation = account.organisation;
+    p.user_representation = account.display_name;
     for (const auto& r : account.roles) p.grants.insert(auth::Grant{"algoritmeregister", r});
     return p;
 }

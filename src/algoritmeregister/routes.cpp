@@ -31,14 +31,6 @@ Response JsonResponse(int status, const bj::value& v) {
     return Response::Json(status, json::Serialize(v));
 }
 
-//! The acting staff member: the principal the staff token gave, with the account's display name.
-asio::awaitable<Actor> ActorOf(const Request& req, accounts::AccountStore& accounts) {
-    Actor actor = ActorFromPrincipal(*req.principal);
-    auto account = co_await accounts.Find(actor.username);
-    if (account && *account) actor = Actor::From(**account);
-    co_return actor;
-}
-
 Result<bj::object> BodyObject(const Request& req) {
     auto parsed = json::Parse(req.body);
     if (!parsed) return Fail(parsed.error());
@@ -177,19 +169,19 @@ using LarsAction = asio::awaitable<Result<Registration>> (Service::*)(const Acto
 //! Afwijzen and terugtrekken: with the body's reason.
 using ReasonAction = asio::awaitable<Result<Registration>> (Service::*)(const Actor&, std::string, std::string);
 
-http::Handler Act(Service* svc, accounts::AccountStore* acc, LarsAction action) {
-    return [svc, acc, action](Request& req) -> Reply {
-        Actor actor = co_await ActorOf(req, *acc);
+http::Handler Act(Service* svc, LarsAction action) {
+    return [svc, action](Request& req) -> Reply {
+        Actor actor = ActorFromPrincipal(*req.principal);
         auto work = (svc->*action)(actor, req.PathParam("lars"));
         co_return co_await Answer(std::move(work));
     };
 }
 
-http::Handler ActWithReason(Service* svc, accounts::AccountStore* acc, ReasonAction action) {
-    return [svc, acc, action](Request& req) -> Reply {
+http::Handler ActWithReason(Service* svc, ReasonAction action) {
+    return [svc, action](Request& req) -> Reply {
         auto reden = Reason(req);
         if (!reden) co_return Fail(reden.error());
-        Actor actor = co_await ActorOf(req, *acc);
+        Actor actor = ActorFromPrincipal(*req.principal);
         auto work = (svc->*action)(actor, req.PathParam("lars"), std::move(*reden));
         co_return co_await Answer(std::move(work));
     };
@@ -249,7 +241,6 @@ http::Handler Download(
 void RegisterRoutes(http::Router& router, Service& service, accounts::AccountStore& accounts) {
     const std::string root(kApiRoot);
     Service* svc = &service;
-    accounts::AccountStore* acc = &accounts;
     // The service checks roles itself (with a reason per action); the token only has to be a staff account's.
     const http::Access staff = accounts::StaffApiAccess(accounts);
 
@@ -293,58 +284,56 @@ void RegisterRoutes(http::Router& router, Service& service, accounts::AccountSto
     );
 
     // --- staff ----------------------------------------------------------------------------------------------
-    router.Add(Method::kPost, root + "/registraties", staff, [svc, acc, root](Request& req) -> Reply {
+    router.Add(Method::kPost, root + "/registraties", staff, [svc, root](Request& req) -> Reply {
         auto body = BodyObject(req);
         if (!body) co_return Fail(body.error());
-        Actor actor = co_await ActorOf(req, *acc);
+        Actor actor = ActorFromPrincipal(*req.principal);
         auto r = co_await svc->Create(actor, std::move(*body));
         if (!r) co_return Fail(r.error());
         Response resp = JsonResponse(201, RegistrationJson(*r));
         resp.SetHeader("Location", req.base_url + root + "/registraties/" + r->lars);
         co_return resp;
     });
-    router.Add(Method::kGet, root + "/registraties", staff, [svc, acc](Request& req) -> Reply {
+    router.Add(Method::kGet, root + "/registraties", staff, [svc](Request& req) -> Reply {
         auto filter = ReadOwnFilter(req);
         if (!filter) co_return Fail(filter.error());
-        Actor actor = co_await ActorOf(req, *acc);
+        Actor actor = ActorFromPrincipal(*req.principal);
         auto page = co_await svc->ListOwn(actor, *filter);
         if (!page) co_return Fail(page.error());
         co_return PageResponse(req, *page, [](const Registration& r) { return RegistrationJson(r); });
     });
-    router.Add(Method::kGet, root + "/registraties/{lars}", staff, Act(svc, acc, &Service::Get));
-    router.Add(Method::kPut, root + "/registraties/{lars}", staff, [svc, acc](Request& req) -> Reply {
+    router.Add(Method::kGet, root + "/registraties/{lars}", staff, Act(svc, &Service::Get));
+    router.Add(Method::kPut, root + "/registraties/{lars}", staff, [svc](Request& req) -> Reply {
         auto body = BodyObject(req);
         if (!body) co_return Fail(body.error());
-        Actor actor = co_await ActorOf(req, *acc);
+        Actor actor = ActorFromPrincipal(*req.principal);
         auto work = svc->Save(actor, req.PathParam("lars"), std::move(*body));
         co_return co_await Answer(std::move(work));
     });
-    router.Add(Method::kGet, root + "/registraties/{lars}/versies", staff, [svc, acc](Request& req) -> Reply {
-        Actor actor = co_await ActorOf(req, *acc);
+    router.Add(Method::kGet, root + "/registraties/{lars}/versies", staff, [svc](Request& req) -> Reply {
+        Actor actor = ActorFromPrincipal(*req.principal);
         auto versions = co_await svc->Versions(actor, req.PathParam("lars"));
         if (!versions) co_return Fail(versions.error());
         bj::array out;
         for (const auto& v : *versions) out.push_back(VersionInfoJson(v));
         co_return JsonResponse(200, out);
     });
-    router.Add(Method::kGet, root + "/registraties/{lars}/versies/{versie}", staff, [svc, acc](Request& req) -> Reply {
+    router.Add(Method::kGet, root + "/registraties/{lars}/versies/{versie}", staff, [svc](Request& req) -> Reply {
         auto n = VersionNumber(req.PathParam("versie"));
         if (!n) co_return Fail(n.error());
-        Actor actor = co_await ActorOf(req, *acc);
+        Actor actor = ActorFromPrincipal(*req.principal);
         auto v = co_await svc->GetVersion(actor, req.PathParam("lars"), *n);
         if (!v) co_return Fail(v.error());
         bj::object o = VersionInfoJson(v->info);
         o["gegevens"] = v->fields;
         co_return JsonResponse(200, o);
     });
-    router.Add(Method::kPost, root + "/registraties/{lars}/vrijgeven", staff, Act(svc, acc, &Service::Release));
-    router.Add(Method::kPost, root + "/registraties/{lars}/publiceren", staff, Act(svc, acc, &Service::Publish));
-    router.Add(Method::kPost, root + "/registraties/{lars}/afwijzen", staff, ActWithReason(svc, acc, &Service::Reject));
-    router.Add(
-        Method::kPost, root + "/registraties/{lars}/terugtrekken", staff, ActWithReason(svc, acc, &Service::Retract)
-    );
-    router.Add(Method::kGet, root + "/registraties/{lars}/geschiedenis", staff, [svc, acc](Request& req) -> Reply {
-        Actor actor = co_await ActorOf(req, *acc);
+    router.Add(Method::kPost, root + "/registraties/{lars}/vrijgeven", staff, Act(svc, &Service::Release));
+    router.Add(Method::kPost, root + "/registraties/{lars}/publiceren", staff, Act(svc, &Service::Publish));
+    router.Add(Method::kPost, root + "/registraties/{lars}/afwijzen", staff, ActWithReason(svc, &Service::Reject));
+    router.Add(Method::kPost, root + "/registraties/{lars}/terugtrekken", staff, ActWithReason(svc, &Service::Retract));
+    router.Add(Method::kGet, root + "/registraties/{lars}/geschiedenis", staff, [svc](Request& req) -> Reply {
+        Actor actor = ActorFromPrincipal(*req.principal);
         auto events = co_await svc->History(actor, req.PathParam("lars"));
         if (!events) co_return Fail(events.error());
         bj::array out;

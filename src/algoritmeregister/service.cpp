@@ -104,7 +104,7 @@ Event MakeEvent(std::string kind, int version, const Actor& actor, std::string a
 Actor ActorFromPrincipal(const auth::Principal& p) {
     Actor a;
     a.username = p.user_id;
-    a.display_name = p.user_id;
+    a.display_name = p.user_representation.empty() ? p.user_id : p.user_representation;
     a.organisation = p.organisation;
     for (const auto& g : p.grants) {
         if (g.component == "algoritmeregister") a.roles.insert(g.scope);

@@ -21,8 +21,9 @@ struct Grant {
 
 struct Principal {
     std::string client_id;
-    std::string user_id;       // `user_id` claim: the person behind the client; never logged
-    std::string organisation;  // staff accounts: the organisation they act for; empty for ZGW clients
+    std::string user_id;              // `user_id` claim: the person behind the client; never logged
+    std::string organisation;         // staff accounts: the organisation they act for; empty for ZGW clients
+    std::string user_representation;  // how the person is named (staff: display name); never logged
     bool all_rights = false;
     std::set<Grant> grants;
 
